@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+# zcopy: this Makefile only wraps Kbuild (the module) and adds the
+# userspace tool, the selftests and the test-bed targets.
+#
+#   make [KDIR=...]          module and tool for the running (or given) kernel
+#   make demo                the main job, in a VM on the default kernel
+#   make check [KERNELS=..]  every test, on every kernel of the test bed
+#   make install             modules_install + depmod, so `modprobe zcopy` works
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KERNELS ?= bookworm trixie sid debug
+CC ?= cc
+CFLAGS ?= -O2 -g
+TOOL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iuapi -D_GNU_SOURCE $(CFLAGS)
+ifneq ($(STATIC),)
+TOOL_LDFLAGS := -static
+endif
+
+FEATURES := module/generated/features.h
+
+all: modules tools
+
+modules: $(FEATURES)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# Probe the headers in KDIR for the APIs that differ between kernels.  The
+# result names the KDIR it was made for, so a different KDIR re-probes.
+$(FEATURES): module/compat/probe.sh $(wildcard module/compat/probes/*.c) FORCE
+	@mkdir -p $(dir $@)
+	@if ! head -n1 $@ 2>/dev/null | grep -qF -- "for $(KDIR);" || \
+	    [ -n "$$(find $(filter-out FORCE,$^) -newer $@ 2>/dev/null)" ]; then \
+		echo "  PROBE   $(KDIR)"; module/compat/probe.sh $(KDIR) $@; fi
+
+TOOL_SRCS := $(wildcard tools/src/*.c)
+tools: tools/zcopy
+tools/zcopy: $(TOOL_SRCS) $(wildcard tools/src/*.h) uapi/linux/zcopy.h
+	$(CC) $(TOOL_CFLAGS) -o $@ $(TOOL_SRCS) $(TOOL_LDFLAGS)
+
+# The kselftest harness headers come from Debian's linux-source (see
+# tools/vm/ksft-headers); KSFT_INC may name another copy.
+selftests:
+	$(MAKE) -C selftests CC="$(CC)" STATIC="$(STATIC)" \
+		KSFT_INC="$${KSFT_INC:-$$(tools/vm/ksft-headers)}"
+
+check:
+	tools/vm/check $(KERNELS)
+
+demo:
+	tools/vm/demo
+
+bench:
+	@echo "make bench: not implemented yet (issue 4); nothing was measured" >&2
+	@exit 1
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(if $(KERNELRELEASE),$(KERNELRELEASE),$(shell uname -r))
+
+dkms-install:
+	tools/dkms-install
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf module/generated tools/zcopy build
+	$(MAKE) -C selftests clean
+
+.PHONY: all modules tools selftests check demo bench install dkms-install clean FORCE

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The /dev/zcopy misc device: open, release and ioctl dispatch. */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/zcopy.h>
+
+#include "compat.h"
+#include "zcopy.h"
+
+static int zc_open(struct inode *inode, struct file *file)
+{
+	struct zc_file *zf;
+
+	zf = kzalloc(sizeof(*zf), GFP_KERNEL);
+	if (!zf)
+		return -ENOMEM;
+	file->private_data = zf;
+	zc_stats_inc(&zf->stats, ZC_OPENS);
+	return 0;
+}
+
+static int zc_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static bool zc_is_zero(const void *p, size_t len)
+{
+	return !memchr_inv(p, 0, len);
+}
+
+static long zc_ioctl_version(void __user *uarg)
+{
+	struct zcopy_version v;
+
+	if (copy_from_user(&v, uarg, sizeof(v)))
+		return -EFAULT;
+	if (v.size != sizeof(v) || v.flags ||
+	    !zc_is_zero(v.reserved, sizeof(v.reserved)))
+		return -EINVAL;
+	v.abi_version = ZCOPY_ABI_VERSION;
+	v.major = ZCOPY_VERSION_MAJOR;
+	v.minor = ZCOPY_VERSION_MINOR;
+	v.patch = ZCOPY_VERSION_PATCH;
+	v.features = 0;
+	if (IS_ENABLED(CONFIG_KUNIT))
+		v.features |= ZCOPY_FEATURE_KUNIT;
+	if (copy_to_user(uarg, &v, sizeof(v)))
+		return -EFAULT;
+	return 0;
+}
+
+static long zc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct zc_file *zf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	zc_stats_inc(&zf->stats, ZC_IOCTLS);
+	switch (cmd) {
+	case ZCOPY_IOC_VERSION:
+		return zc_ioctl_version(uarg);
+	default:
+		zc_stats_inc(&zf->stats, ZC_IOCTL_UNKNOWN);
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations zc_fops = {
+	.owner		= THIS_MODULE,
+	.open		= zc_open,
+	.release	= zc_release,
+	.unlocked_ioctl	= zc_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice zc_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "zcopy",
+	.fops	= &zc_fops,
+	.mode	= 0600,
+};
+
+int zc_dev_init(void)
+{
+	return misc_register(&zc_miscdev);
+}
+
+void zc_dev_exit(void)
+{
+	misc_deregister(&zc_miscdev);
+}

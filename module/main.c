@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zcopy module entry points.  Everything the device needs is set up
+ * before the device is registered, and the device goes first on exit, so
+ * no ioctl can ever see a half-initialised module.
+ */
+
+#include <linux/module.h>
+
+#include "zcopy.h"
+
+static int __init zc_init(void)
+{
+	int ret;
+
+	ret = zc_debugfs_init();
+	if (ret)
+		goto err_debugfs;
+	ret = zc_dev_init();
+	if (ret)
+		goto err_dev;
+	pr_info("zcopy " ZCOPY_VERSION_STRING " loaded\n");
+	return 0;
+
+err_dev:
+	zc_debugfs_exit();
+err_debugfs:
+	return ret;
+}
+
+static void __exit zc_exit(void)
+{
+	zc_dev_exit();
+	zc_debugfs_exit();
+}
+
+module_init(zc_init);
+module_exit(zc_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Zero-copy file to socket transmission, with copy accounting");
+MODULE_VERSION(ZCOPY_VERSION_STRING);
+MODULE_AUTHOR("The zcopy developers");

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Declarations shared between the files of the zcopy module. */
+#ifndef ZCOPY_H
+#define ZCOPY_H
+
+#include "stats.h"
+
+#define ZCOPY_VERSION_MAJOR	0
+#define ZCOPY_VERSION_MINOR	1
+#define ZCOPY_VERSION_PATCH	0
+#define ZCOPY_VERSION_STRING	"0.1.0"
+
+/* State of one open /dev/zcopy file. */
+struct zc_file {
+	struct zc_stats stats;
+};
+
+int zc_debugfs_init(void);
+void zc_debugfs_exit(void);
+
+int zc_dev_init(void);
+void zc_dev_exit(void);
+
+#endif /* ZCOPY_H */
