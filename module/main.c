@@ -6,8 +6,25 @@
  */
 
 #include <linux/module.h>
+#include <linux/slab.h>
 
 #include "zcopy.h"
+
+/*
+ * The test bed's self-test (tools/vm/check) builds variants of the module
+ * that misbehave on purpose, to prove that a WARN or a leak fails a run.
+ * Release builds never define these.
+ */
+static void zc_bed_selftest(void)
+{
+#ifdef ZC_BED_SELFTEST_WARN
+	WARN(1, "zcopy: deliberate WARN for the test bed's self-test\n");
+#endif
+#ifdef ZC_BED_SELFTEST_LEAK
+	pr_info("zcopy: deliberate leak for the test bed's self-test: %d\n",
+		!!kmalloc(64, GFP_KERNEL));
+#endif
+}
 
 static int __init zc_init(void)
 {
@@ -19,6 +36,7 @@ static int __init zc_init(void)
 	ret = zc_dev_init();
 	if (ret)
 		goto err_dev;
+	zc_bed_selftest();
 	pr_info("zcopy " ZCOPY_VERSION_STRING " loaded\n");
 	return 0;
 

@@ -10,15 +10,10 @@
 #include <linux/atomic.h>
 #include <linux/types.h>
 
-#define ZC_COUNTERS(X)					\
-	X(OPENS,		"opens")		\
-	X(IOCTLS,		"ioctls")		\
-	X(IOCTL_UNKNOWN,	"ioctl_unknown")
-
 enum zc_counter {
-#define ZC_ENUM(id, name) ZC_##id,
-	ZC_COUNTERS(ZC_ENUM)
-#undef ZC_ENUM
+	ZC_OPENS,
+	ZC_IOCTLS,
+	ZC_IOCTL_UNKNOWN,
 	ZC_NR_COUNTERS
 };
 

@@ -51,4 +51,5 @@ static struct kunit_suite zc_stats_suite = {
 	.name = "zcopy_stats",
 	.test_cases = zc_stats_cases,
 };
+
 kunit_test_suite(zc_stats_suite);

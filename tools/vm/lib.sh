@@ -50,19 +50,25 @@ zc_host_deps() {
 }
 
 # Run a command inside a build root, with /proc, /sys and /dev available.
+# The mounts live in a private mount namespace that dies with the command,
+# so nothing stays mounted inside the cache (where an rm -rf could reach
+# the host's /dev) and concurrent users do not trip over each other.
 zc_chroot() {
 	local root=$1; shift
-	mountpoint -q "$root/proc" || mount -t proc proc "$root/proc"
-	mountpoint -q "$root/dev" || mount --bind /dev "$root/dev"
-	mountpoint -q "$root/sys" || mount -t sysfs sys "$root/sys"
-	chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+	unshare --mount --propagation private sh -ec '
+		root=$1; shift
+		mount -t proc proc "$root/proc"
+		mount --rbind /dev "$root/dev"
+		mount -t sysfs sys "$root/sys"
+		exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+			LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' sh "$root" "$@"
 }
 
+# debootstrap mounts into its target itself; make sure none is left.
 zc_unmount_root() {
 	local root=$1 m
-	for m in sys dev proc; do
-		mountpoint -q "$root/$m" && umount -l "$root/$m"
+	for m in sys dev/pts dev proc; do
+		mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"
 	done
 	return 0
 }

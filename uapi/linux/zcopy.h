@@ -17,6 +17,7 @@
 #ifndef _UAPI_LINUX_ZCOPY_H
 #define _UAPI_LINUX_ZCOPY_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -52,7 +53,7 @@ struct zcopy_version {
  * ZCOPY_FEATURE_* - bits in zcopy_version.features.
  * ZCOPY_FEATURE_KUNIT: the module was built with its KUnit suites.
  */
-#define ZCOPY_FEATURE_KUNIT	(1ULL << 63)
+#define ZCOPY_FEATURE_KUNIT	_BITULL(63)
 
 /**
  * ZCOPY_IOC_VERSION - _IOWR(ZCOPY_IOCTL_MAGIC, 0x00, struct zcopy_version)
