@@ -72,3 +72,15 @@ zc_unmount_root() {
 	done
 	return 0
 }
+
+# zc_progress LOG LABEL: print LABEL and the last line of LOG every 30 s
+# while the caller works; stop it with `kill $!`.  Long steps (downloads,
+# the debug kernel build) would otherwise be silent for minutes.
+zc_progress() {
+	local log=$1 label=$2
+	(
+		while sleep 30; do
+			zc_log "$label: $(tail -n1 "$log" 2>/dev/null | cut -c1-100)"
+		done
+	) &
+}
