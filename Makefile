@@ -59,9 +59,12 @@ install: modules
 dkms-install:
 	tools/dkms-install
 
-clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf module/generated tools/zcopy build
+module-clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf module/generated
+
+clean: module-clean
+	rm -rf tools/zcopy build
 	$(MAKE) -C selftests clean
 
-.PHONY: all modules tools selftests check demo bench install dkms-install clean FORCE
+.PHONY: all modules tools selftests check demo bench install dkms-install module-clean clean FORCE
