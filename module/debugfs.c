@@ -7,6 +7,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
+#include "ledger.h"
 #include "zcopy.h"
 #include "stats.h"
 
@@ -32,11 +33,14 @@ int zc_debugfs_init(void)
 		return PTR_ERR(d);
 	zc_debugfs_dir = d;
 	debugfs_create_file("counters", 0400, d, NULL, &counters_fops);
+	zc_ledger_debugfs_init(d);
 	return 0;
 }
 
 void zc_debugfs_exit(void)
 {
+	/* Files first, so that nobody can arm the ledger while it goes. */
 	debugfs_remove_recursive(zc_debugfs_dir);
 	zc_debugfs_dir = NULL;
+	zc_ledger_exit();
 }
