@@ -55,6 +55,7 @@ bench:
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(if $(KERNELRELEASE),$(KERNELRELEASE),$(shell uname -r))
+	install -D -m 644 tools/udev/99-zcopy.rules $(DESTDIR)/etc/udev/rules.d/99-zcopy.rules
 
 dkms-install:
 	tools/dkms-install
