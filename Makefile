@@ -48,6 +48,10 @@ check:
 demo:
 	tools/vm/demo
 
+# FUZZ_SECONDS of the seeded ioctl fuzzer on the debug kernel (default 1 h).
+fuzz:
+	tools/vm/fuzz $(FUZZ_SECONDS)
+
 bench:
 	@echo "make bench: not implemented yet (issue 4); nothing was measured" >&2
 	@exit 1
@@ -68,4 +72,4 @@ clean: module-clean
 	rm -rf tools/zcopy build
 	$(MAKE) -C selftests clean
 
-.PHONY: all modules tools selftests check demo bench install dkms-install module-clean clean FORCE
+.PHONY: all modules tools selftests check demo fuzz bench install dkms-install module-clean clean FORCE
