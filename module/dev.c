@@ -65,6 +65,10 @@ static long zc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case ZCOPY_IOC_VERSION:
 		return zc_ioctl_version(uarg);
+	case ZCOPY_IOC_SEND:
+		return zc_ioctl_send(zf, uarg);
+	case ZCOPY_IOC_STATS:
+		return zc_ioctl_stats(zf, uarg);
 	default:
 		zc_stats_inc(&zf->stats, ZC_IOCTL_UNKNOWN);
 		return -ENOTTY;
