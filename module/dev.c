@@ -48,7 +48,10 @@ static long zc_ioctl_version(void __user *uarg)
 	v.major = ZCOPY_VERSION_MAJOR;
 	v.minor = ZCOPY_VERSION_MINOR;
 	v.patch = ZCOPY_VERSION_PATCH;
-	v.features = 0;
+	v.features = ZCOPY_FEATURE_SEND;
+#ifdef ZC_SEND_BY_SPLICE
+	v.features |= ZCOPY_FEATURE_SPLICE_PAGES;
+#endif
 	if (IS_ENABLED(CONFIG_KUNIT))
 		v.features |= ZCOPY_FEATURE_KUNIT;
 	if (copy_to_user(uarg, &v, sizeof(v)))

@@ -111,7 +111,7 @@ static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 		if (pos >= isize)
 			break;
 		len = zc_send_batch_len(pos, min(end, isize) - pos, max_pages,
-					zc_sock_max_send(c->kind));
+					zc_sock_max_send(c->sock, c->kind));
 		ret = zc_batch_fill(b, c->file, pos, len);
 		if (ret)
 			break;

@@ -6,10 +6,14 @@
  */
 
 #include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/socket.h>
 #include <linux/uio.h>
 #include <linux/zcopy.h>
+#include <linux/udp.h>
+#include <net/dst.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
@@ -63,10 +67,30 @@ enum zc_counter zc_sock_sends_counter(enum zc_sock_kind kind)
 	}
 }
 
-/* Most bytes one sendmsg may carry: a UDP batch is one datagram. */
-size_t zc_sock_max_send(enum zc_sock_kind kind)
+/*
+ * Most bytes one sendmsg may carry.  A UDP batch is one datagram, sized
+ * to leave the host unfragmented: the stack computes the checksum of a
+ * fragmented datagram from skb->csum, which spliced frags do not update
+ * (6.5 .. 7.2), so a fragmented spliced datagram would go out with a bad
+ * checksum.  IP options and IPv6 extension headers are not allowed for.
+ */
+size_t zc_sock_max_send(struct socket *sock, enum zc_sock_kind kind)
 {
-	return kind == ZC_SOCK_UDP ? ZCOPY_UDP_DATAGRAM_MAX : SIZE_MAX;
+	struct sock *sk = sock->sk;
+	size_t max = ZCOPY_UDP_DATAGRAM_MAX, hdr;
+	struct dst_entry *dst;
+
+	if (kind != ZC_SOCK_UDP)
+		return SIZE_MAX;
+	hdr = sizeof(struct udphdr) + (sk->sk_family == AF_INET6 ?
+				       sizeof(struct ipv6hdr) : sizeof(struct iphdr));
+	dst = sk_dst_get(sk);
+	if (dst) {
+		if (dst_mtu(dst) > hdr)
+			max = min_t(size_t, max, dst_mtu(dst) - hdr);
+		dst_release(dst);
+	}
+	return max;
 }
 
 /* Why a device with @features makes the stack copy, or BYTES_BY_REF. */
@@ -138,14 +162,20 @@ static int zc_sock_msg_flags(struct socket *sock)
  * it does not push a small segment between batches); a UDP batch is a
  * whole datagram and must not be corked.  A batch with a page the stack
  * may not take by reference is sent without MSG_SPLICE_PAGES: copied.
+ * So is a UDP datagram whose checksum is computed in software: the stack
+ * would not checksum spliced frags (see zc_sock_max_send()).
  */
 int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 		 const struct zc_batch *b, bool more)
 {
 	struct msghdr msg = {};
+	bool splice = b->spliceable;
 
+	if (kind == ZC_SOCK_UDP &&
+	    zc_sock_copy_reason(sock, kind, b) != ZC_BYTES_BY_REF)
+		splice = false;
 	msg.msg_flags = zc_sock_msg_flags(sock);
-	if (b->spliceable)
+	if (splice)
 		msg.msg_flags |= MSG_SPLICE_PAGES;
 	if (more && (kind == ZC_SOCK_TCP4 || kind == ZC_SOCK_TCP6))
 		msg.msg_flags |= MSG_MORE;

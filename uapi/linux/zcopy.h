@@ -52,8 +52,14 @@ struct zcopy_version {
 /*
  * ZCOPY_FEATURE_* - bits in zcopy_version.features.
  * ZCOPY_FEATURE_KUNIT: the module was built with its KUnit suites.
+ * ZCOPY_FEATURE_SEND: ZCOPY_IOC_SEND and ZCOPY_IOC_STATS exist.
+ * ZCOPY_FEATURE_SPLICE_PAGES: sends use sendmsg(MSG_SPLICE_PAGES) (6.5+);
+ *	without it they use ->sendpage, and sockets without one (UDP over
+ *	IPv6 before 6.5) copy, counted as bytes_copied_unspliceable.
  */
-#define ZCOPY_FEATURE_KUNIT	_BITULL(63)
+#define ZCOPY_FEATURE_SEND		_BITULL(0)
+#define ZCOPY_FEATURE_SPLICE_PAGES	_BITULL(1)
+#define ZCOPY_FEATURE_KUNIT		_BITULL(63)
 
 /**
  * ZCOPY_IOC_VERSION - _IOWR(ZCOPY_IOCTL_MAGIC, 0x00, struct zcopy_version)
@@ -111,9 +117,12 @@ struct zcopy_send {
 #define ZCOPY_SEND_FLAGS_ALL	ZCOPY_SEND_STRICT
 
 /*
- * Largest payload of one UDP datagram zcopy sends (the IPv4 UDP limit,
- * which IPv6 also accepts).  A send on a UDP socket is cut into datagrams
- * of exactly this many bytes, the last one holding the rest.
+ * Largest payload of one UDP datagram zcopy sends (the IPv4 UDP limit).
+ * A send on a UDP socket is cut into datagrams of equal size, the last
+ * one holding the rest: the size is the route's MTU less the IP and UDP
+ * headers (28 bytes for IPv4, 48 for IPv6; what getsockopt IP_MTU or
+ * IPV6_MTU minus those gives), so that no datagram is fragmented, and at
+ * most ZCOPY_UDP_DATAGRAM_MAX.  Each datagram is one sendmsg.
  */
 #define ZCOPY_UDP_DATAGRAM_MAX	65507
 
