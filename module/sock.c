@@ -27,6 +27,9 @@ int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind)
 
 	if (!sk)
 		return -ENOTCONN;
+	/* As send(2): a socket shut down for writing is EPIPE, not ENOTCONN. */
+	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
+		return -EPIPE;
 	state = READ_ONCE(sk->sk_state);
 	switch (sk->sk_family) {
 	case AF_INET:
