@@ -111,11 +111,15 @@ static enum zc_counter zc_features_reason(netdev_features_t features)
 }
 
 /*
- * Predict whether the stack will attach @b's pages or copy them, from
- * the same facts it decides on: TCP copies unless sk_route_caps has
- * NETIF_F_SG (tcp_sendmsg_locked, do_tcp_sendpages), UDP unless the
- * route's device has it (__ip_append_data, ip_append_page); UNIX sockets
- * never copy.  Returns the counter the batch's bytes belong to.
+ * Predict whether @b's bytes will reach the wire from the page cache's
+ * own pages or be copied by the CPU on the way, from the device the
+ * socket's route leaves by: without NETIF_F_SG UDP copies in
+ * __ip_append_data()/ip_append_page(), and TCP either in
+ * tcp_sendmsg_locked() or, when GSO made sk_route_caps claim SG, when
+ * software GSO segments the skb for that device; without checksum
+ * offload skb_checksum_help() linearizes (copies) shared frags.  So the
+ * device is asked, not sk_route_caps.  UNIX sockets never copy.
+ * Returns the counter the batch's bytes belong to.
  */
 enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 				    const struct zc_batch *b)
@@ -131,21 +135,16 @@ enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 	if (!sock->ops->sendpage || sock->ops->sendpage == sock_no_sendpage)
 		return ZC_BYTES_COPIED_UNSPLICEABLE;
 #endif
-	switch (kind) {
-	case ZC_SOCK_TCP4:
-	case ZC_SOCK_TCP6:
+	if (kind == ZC_SOCK_UNIX)
+		return ZC_BYTES_BY_REF;
+	dst = sk_dst_get(sk);
+	if (dst) {
+		if (dst->dev)
+			reason = zc_features_reason(dst->dev->features);
+		dst_release(dst);
+	} else if (kind != ZC_SOCK_UDP) {
+		/* No cached route (yet): what TCP itself decides on. */
 		reason = zc_features_reason(sk->sk_route_caps);
-		break;
-	case ZC_SOCK_UDP:
-		dst = sk_dst_get(sk);
-		if (dst) {
-			if (dst->dev)
-				reason = zc_features_reason(dst->dev->features);
-			dst_release(dst);
-		}
-		break;
-	case ZC_SOCK_UNIX:
-		break;
 	}
 	return reason;
 }
