@@ -3,7 +3,8 @@
  * zcopy send FILE HOST:PORT [--offset N] [--len N] [--udp] [--strict]
  *            [--stats]
  * Connect to HOST:PORT ([v6addr]:PORT for IPv6) and send the file range
- * with ZCOPY_IOC_SEND; print "sent=<bytes>".  --stats adds this call's
+ * with ZCOPY_IOC_SEND; over TCP, wait for the peer to close; print
+ * "sent=<bytes>".  --stats adds this call's
  * own counters (the per-file set of ZCOPY_IOC_STATS), named from debugfs.
  */
 
@@ -140,6 +141,19 @@ int cmd_send(int argc, char **argv)
 		if (!req.bytes_sent)
 			break;	/* the file got shorter */
 		total += req.bytes_sent;
+	}
+	/*
+	 * TCP: close our half and wait for the peer to close its own, so
+	 * that on return the receiver has had every byte (zcopy recv prints
+	 * its line before it closes).
+	 */
+	if (!udp && !shutdown(sock, SHUT_WR)) {
+		char buf[4096];
+		ssize_t n;
+
+		do
+			n = read(sock, buf, sizeof(buf));
+		while (n > 0 || (n < 0 && errno == EINTR));
 	}
 	printf("sent=%llu\n", total);
 	if (stats)
