@@ -14,6 +14,7 @@
 #include <linux/zcopy.h>
 #include <linux/udp.h>
 #include <net/dst.h>
+#include <net/inet_connection_sock.h>
 #include <net/sock.h>
 #include <net/tcp_states.h>
 
@@ -137,6 +138,9 @@ enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 #endif
 	if (kind == ZC_SOCK_UNIX)
 		return ZC_BYTES_BY_REF;
+	/* An upper layer protocol (kTLS) encrypts into its own buffers. */
+	if (kind != ZC_SOCK_UDP && inet_csk(sk)->icsk_ulp_ops)
+		return ZC_BYTES_COPIED_UNSPLICEABLE;
 	dst = sk_dst_get(sk);
 	if (dst) {
 		if (dst->dev)
