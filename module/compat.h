@@ -7,6 +7,52 @@
 #ifndef ZCOPY_COMPAT_H
 #define ZCOPY_COMPAT_H
 
+#include <linux/bvec.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
 #include "generated/features.h"
+
+/*
+ * TCP takes pages by reference through sendmsg(MSG_SPLICE_PAGES) only
+ * where skb_splice_from_iter() exists (6.5); before, through ->sendpage.
+ */
+#ifdef ZC_HAVE_SKB_SPLICE_FROM_ITER
+#define ZC_SEND_BY_SPLICE 1
+#elif defined(ZC_HAVE_KERNEL_SENDPAGE)
+#define ZC_SEND_BY_SENDPAGE 1
+#else
+#error "zcopy: this kernel has neither skb_splice_from_iter nor kernel_sendpage"
+#endif
+
+/*
+ * The folio at @index if it is in the page cache, with a reference; else
+ * NULL.  filemap_get_folio() says "absent" with NULL before 6.4 and with
+ * ERR_PTR(-ENOENT) since; with no flags it has no other error, so both
+ * forms are folded into NULL here, whichever the kernel uses.
+ */
+static inline struct folio *zc_filemap_get_folio(struct address_space *mapping,
+						 pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(mapping, index);
+
+	return IS_ERR_OR_NULL(folio) ? NULL : folio;
+}
+
+/*
+ * @len bytes at byte @offset of @folio as one bio_vec.  Without
+ * bvec_set_folio() (before 6.3) the same multi-page bio_vec is built
+ * from the folio's first page.
+ */
+static inline void zc_bvec_set_folio(struct bio_vec *bv, struct folio *folio,
+				     unsigned int len, unsigned int offset)
+{
+#ifdef ZC_HAVE_BVEC_SET_FOLIO
+	bvec_set_folio(bv, folio, len, offset);
+#else
+	bvec_set_page(bv, &folio->page, len, offset);
+#endif
+}
 
 #endif /* ZCOPY_COMPAT_H */

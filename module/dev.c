@@ -48,7 +48,10 @@ static long zc_ioctl_version(void __user *uarg)
 	v.major = ZCOPY_VERSION_MAJOR;
 	v.minor = ZCOPY_VERSION_MINOR;
 	v.patch = ZCOPY_VERSION_PATCH;
-	v.features = 0;
+	v.features = ZCOPY_FEATURE_SEND;
+#ifdef ZC_SEND_BY_SPLICE
+	v.features |= ZCOPY_FEATURE_SPLICE_PAGES;
+#endif
 	if (IS_ENABLED(CONFIG_KUNIT))
 		v.features |= ZCOPY_FEATURE_KUNIT;
 	if (copy_to_user(uarg, &v, sizeof(v)))
@@ -65,6 +68,10 @@ static long zc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case ZCOPY_IOC_VERSION:
 		return zc_ioctl_version(uarg);
+	case ZCOPY_IOC_SEND:
+		return zc_ioctl_send(zf, uarg);
+	case ZCOPY_IOC_STATS:
+		return zc_ioctl_stats(zf, uarg);
 	default:
 		zc_stats_inc(&zf->stats, ZC_IOCTL_UNKNOWN);
 		return -ENOTTY;

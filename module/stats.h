@@ -14,6 +14,39 @@ enum zc_counter {
 	ZC_OPENS,
 	ZC_IOCTLS,
 	ZC_IOCTL_UNKNOWN,
+	/* ZCOPY_IOC_SEND calls, successful or not. */
+	ZC_SEND_CALLS,
+	/* Bytes queued with the page attached by reference. */
+	ZC_BYTES_BY_REF,
+	/* Bytes the stack copied with the CPU, by reason. */
+	ZC_BYTES_COPIED_NO_SG,
+	ZC_BYTES_COPIED_SW_CSUM,
+	ZC_BYTES_COPIED_UNSPLICEABLE,
+	/* Pages found uptodate in the page cache / read in from the file. */
+	ZC_PAGECACHE_HITS,
+	ZC_PAGECACHE_MISSES,
+	/* Gauges: pages the module holds references on now, and the most. */
+	ZC_PAGES_PINNED,
+	ZC_PAGES_PINNED_PEAK,
+	/* Failed sends (nothing queued), by errno. */
+	ZC_ERRORS_EINVAL,
+	ZC_ERRORS_EBADF,
+	ZC_ERRORS_ENOTSOCK,
+	ZC_ERRORS_EAFNOSUPPORT,
+	ZC_ERRORS_EOPNOTSUPP,
+	ZC_ERRORS_ENOTCONN,
+	ZC_ERRORS_EXDEV,
+	ZC_ERRORS_EAGAIN,
+	ZC_ERRORS_EINTR,
+	ZC_ERRORS_EPIPE,
+	ZC_ERRORS_EFAULT,
+	ZC_ERRORS_EIO,
+	ZC_ERRORS_OTHER,
+	/* Sends (calls that queued anything) by socket kind. */
+	ZC_SENDS_TCP4,
+	ZC_SENDS_TCP6,
+	ZC_SENDS_UDP,
+	ZC_SENDS_UNIX,
 	ZC_NR_COUNTERS
 };
 
@@ -28,6 +61,15 @@ const char *zc_counter_name(enum zc_counter c);
 
 /* Add @n to counter @c in the global set and, if given, in @local. */
 void zc_stats_add(struct zc_stats *local, enum zc_counter c, s64 n);
+
+/*
+ * Move the pinned-pages gauge of both sets by @delta, raising the peaks
+ * when it grows.
+ */
+void zc_stats_pin(struct zc_stats *local, s64 delta);
+
+/* Count a failed send under its errno's counter. */
+void zc_stats_error(struct zc_stats *local, int err);
 
 static inline void zc_stats_inc(struct zc_stats *local, enum zc_counter c)
 {

@@ -29,3 +29,318 @@ static inline long long zc_counter(const char *name)
 }
 
 #endif
+
+/* ---- helpers for the ZCOPY_IOC_SEND tests ---- */
+#include <errno.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+/* Test files live on the ext4 scratch disk: a real page cache. */
+#define ZC_SCRATCH	"/scratch"
+
+/* ZCOPY_FEATURE_* bits of the loaded module (0 if it cannot tell). */
+static inline __u64 zc_features(void)
+{
+	struct zcopy_version v;
+	int fd = open(ZC_DEV, O_RDWR);
+
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	if (fd < 0 || ioctl(fd, ZCOPY_IOC_VERSION, &v))
+		v.features = 0;
+	if (fd >= 0)
+		close(fd);
+	return v.features;
+}
+
+/* Index of counter @name in debugfs order (= ZCOPY_IOC_STATS order). */
+static inline int zc_counter_index(const char *name)
+{
+	char n[128];
+	long long v;
+	int i = 0, found = -1;
+	FILE *f = fopen(ZC_COUNTERS, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%127s %lld", n, &v) == 2) {
+		if (!strcmp(n, name))
+			found = i;
+		i++;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Counter @name of the open /dev/zcopy file @dev (or global), or -1. */
+static inline long long zc_fd_counter_flags(int dev, const char *name, __u32 flags)
+{
+	__u64 values[256];
+	struct zcopy_stats st;
+	int i = zc_counter_index(name);
+
+	if (i < 0)
+		return -1;
+	memset(&st, 0, sizeof(st));
+	st.size = sizeof(st);
+	st.flags = flags;
+	st.count = 256;
+	st.values = (uintptr_t)values;
+	if (ioctl(dev, ZCOPY_IOC_STATS, &st) || (unsigned int)i >= st.count)
+		return -1;
+	return values[i];
+}
+
+static inline long long zc_fd_counter(int dev, const char *name)
+{
+	return zc_fd_counter_flags(dev, name, 0);
+}
+
+/* The byte a test file holds at @pos: position-dependent, not periodic
+ * at any power of two, so a misplaced page or offset shows. */
+static inline unsigned char zc_pattern(uint64_t pos)
+{
+	uint64_t x = pos / 8 * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
+
+	x ^= x >> 29;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 32;
+	return (unsigned char)(x >> (8 * (pos % 8)));
+}
+
+static inline void zc_pattern_fill(unsigned char *buf, uint64_t pos, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = zc_pattern(pos + i);
+}
+
+/* Create @path with @size bytes of the pattern; returns an O_RDWR fd. */
+static inline int zc_make_file(const char *path, uint64_t size)
+{
+	static unsigned char buf[1 << 20];
+	uint64_t pos = 0;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -1;
+	while (pos < size) {
+		size_t n = size - pos < sizeof(buf) ? size - pos : sizeof(buf);
+
+		zc_pattern_fill(buf, pos, n);
+		if (pwrite(fd, buf, n, pos) != (ssize_t)n) {
+			close(fd);
+			return -1;
+		}
+		pos += n;
+	}
+	return fd;
+}
+
+/* One ZCOPY_IOC_SEND; returns 0 or -errno, *sent gets bytes_sent. */
+static inline int zc_send(int dev, int file_fd, int sock_fd, uint64_t off,
+			  uint64_t len, __u32 flags, uint64_t *sent)
+{
+	struct zcopy_send r;
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.flags = flags;
+	r.file_fd = file_fd;
+	r.sock_fd = sock_fd;
+	r.offset = off;
+	r.length = len;
+	r.bytes_sent = 0xdeadbeef;
+	if (ioctl(dev, ZCOPY_IOC_SEND, &r))
+		return -errno;
+	if (sent)
+		*sent = r.bytes_sent;
+	return 0;
+}
+
+/* A connected TCP pair over loopback (@family AF_INET or AF_INET6). */
+static inline int zc_tcp_pair(int family, int *tx, int *rx)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in)
+					  : sizeof(struct sockaddr_in6);
+	int ls, one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_family = family;
+	if (family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_addr = in6addr_loopback;
+	ls = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (ls < 0)
+		return -1;
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ls, (struct sockaddr *)&ss, len) || listen(ls, 1) ||
+	    getsockname(ls, (struct sockaddr *)&ss, &len))
+		goto err;
+	*tx = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (*tx < 0 || connect(*tx, (struct sockaddr *)&ss, len))
+		goto err;
+	*rx = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+	if (*rx < 0)
+		goto err;
+	close(ls);
+	return 0;
+err:
+	close(ls);
+	return -1;
+}
+
+/* Two UDP sockets on loopback connected to each other. */
+static inline int zc_udp_pair(int family, int *tx, int *rx)
+{
+	struct sockaddr_storage a, b;
+	socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in)
+					  : sizeof(struct sockaddr_in6);
+	int bufsz = 8 << 20;
+
+	memset(&a, 0, sizeof(a));
+	a.ss_family = family;
+	if (family == AF_INET)
+		((struct sockaddr_in *)&a)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	else
+		((struct sockaddr_in6 *)&a)->sin6_addr = in6addr_loopback;
+	b = a;
+	*tx = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	*rx = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (*tx < 0 || *rx < 0)
+		return -1;
+	setsockopt(*rx, SOL_SOCKET, SO_RCVBUFFORCE, &bufsz, sizeof(bufsz));
+	if (bind(*tx, (struct sockaddr *)&a, len) || bind(*rx, (struct sockaddr *)&b, len))
+		return -1;
+	if (getsockname(*tx, (struct sockaddr *)&a, &len) ||
+	    getsockname(*rx, (struct sockaddr *)&b, &len))
+		return -1;
+	if (connect(*tx, (struct sockaddr *)&b, len) || connect(*rx, (struct sockaddr *)&a, len))
+		return -1;
+	return 0;
+}
+
+/*
+ * A reader thread: reads @rx to EOF (or, for datagrams, @expect bytes)
+ * and checks every byte against the pattern from @offset on.
+ */
+struct zc_reader {
+	int rx;
+	int dgram;		/* count datagrams instead of reading to EOF */
+	uint64_t offset;	/* file offset of the first byte */
+	uint64_t expect;	/* datagram mode: stop after this many bytes */
+	uint64_t got;		/* bytes received */
+	uint64_t datagrams;	/* datagram mode: how many */
+	uint64_t max_datagram;	/* datagram mode: the largest */
+	int64_t first_bad;	/* position of the first wrong byte, or -1 */
+	int zero_ok;		/* a zero byte is also right (hole punching) */
+	uint64_t sparse_size;	/* sparse mode: file size (see below) */
+	uint64_t sparse_mark;	/* sparse mode: offset of the middle data page */
+	pthread_t thread;
+};
+
+/* Sparse mode: pattern only in these pages, zeros everywhere else. */
+static inline int zc_sparse_is_data(const struct zc_reader *r, uint64_t pos)
+{
+	return pos < 4096 || (pos >= r->sparse_mark && pos < r->sparse_mark + 4096) ||
+	       pos >= r->sparse_size - 4096;
+}
+
+static inline void zc_reader_check(struct zc_reader *r, const unsigned char *buf,
+				   size_t n)
+{
+	static const unsigned char zeros[4096];
+	uint64_t pos = r->offset + r->got;
+	size_t i;
+
+	if (r->first_bad >= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		unsigned char want;
+
+		if (r->sparse_size && !zc_sparse_is_data(r, pos + i)) {
+			/* Skip a run of zeros fast, page piece by page piece. */
+			size_t run = 4096 - (pos + i) % 4096;
+
+			if (run > n - i)
+				run = n - i;
+			if (!zc_sparse_is_data(r, pos + i + run - 1)) {
+				if (memcmp(buf + i, zeros, run)) {
+					r->first_bad = pos + i;
+					return;
+				}
+				i += run - 1;
+				continue;
+			}
+			want = 0;
+		} else {
+			want = zc_pattern(pos + i);
+		}
+		if (buf[i] != want && !(r->zero_ok && !buf[i])) {
+			r->first_bad = pos + i;
+			return;
+		}
+	}
+}
+
+static inline void *zc_reader_main(void *arg)
+{
+	struct zc_reader *r = arg;
+	size_t bufsz = 1 << 17;
+	unsigned char *buf = malloc(bufsz);
+	ssize_t n;
+
+	while (buf && (!r->dgram || r->got < r->expect)) {
+		n = recv(r->rx, buf, bufsz, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (r->dgram) {
+			r->datagrams++;
+			if ((uint64_t)n > r->max_datagram)
+				r->max_datagram = n;
+		}
+		zc_reader_check(r, buf, n);
+		r->got += n;
+	}
+	free(buf);
+	return NULL;
+}
+
+/* The caller zero-initialises @r and sets its mode fields first. */
+static inline int zc_reader_start(struct zc_reader *r, int rx, uint64_t offset)
+{
+	/* A lost datagram must fail the test, not hang it. */
+	struct timeval tv = { .tv_sec = 30 };
+
+	if (r->dgram)
+		setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	r->rx = rx;
+	r->offset = offset;
+	r->first_bad = -1;
+	return pthread_create(&r->thread, NULL, zc_reader_main, r);
+}
+
+static inline void zc_reader_join(struct zc_reader *r)
+{
+	pthread_join(r->thread, NULL);
+}
+
+/* Drop the file's clean pages from the page cache (a cold send). */
+static inline int zc_drop_cache(int fd)
+{
+	if (fsync(fd))
+		return -1;
+	return posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+}

@@ -17,6 +17,8 @@ static const struct {
 } cmds[] = {
 	{ "version", cmd_version, "print the tool's and the loaded module's versions" },
 	{ "stats", cmd_stats, "print the module's counters ([--json])" },
+	{ "send", cmd_send, "send a file to HOST:PORT by page reference (sent=<bytes>)" },
+	{ "recv", cmd_recv, "receive on PORT, print bytes= sha256= per connection" },
 };
 
 static void usage(FILE *f)

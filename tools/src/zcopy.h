@@ -9,7 +9,16 @@
 /* Open /dev/zcopy, or explain how to load the module and exit(2). */
 int zc_open_dev(void);
 
+#include <sys/socket.h>
+
+/* A TCP/UDP port number 1..65535, or -1. */
+int zc_parse_port(const char *s);
+/* "a.b.c.d:PORT" or "[v6]:PORT" into @ss; 0 or -1. */
+int zc_parse_hostport(const char *arg, struct sockaddr_storage *ss, socklen_t *len);
+
 int cmd_version(int argc, char **argv);
+int cmd_send(int argc, char **argv);
+int cmd_recv(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 
 #endif

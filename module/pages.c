@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page-cache lookup and pinning for a send.  A batch holds one reference
+ * per folio part it lists; the socket takes its own references when it
+ * attaches the pages to skbs, so the batch is released right after the
+ * sendmsg and the module never pins more than one batch per call.
+ */
+
+#include <linux/net.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "pages.h"
+
+int zc_batch_init(struct zc_batch *b, unsigned int max_pages,
+		  struct zc_stats *stats)
+{
+	memset(b, 0, sizeof(*b));
+	b->bv = kmalloc_array(max_pages, sizeof(*b->bv), GFP_KERNEL);
+	if (!b->bv)
+		return -ENOMEM;
+	b->max_segs = max_pages;
+	b->stats = stats;
+	return 0;
+}
+
+void zc_batch_destroy(struct zc_batch *b)
+{
+	kfree(b->bv);
+	b->bv = NULL;
+}
+
+/* Pages of [@first, @last] that are not in the page cache at all. */
+static unsigned long zc_count_absent(struct address_space *mapping,
+				     pgoff_t first, pgoff_t last)
+{
+	unsigned long absent = 0;
+	pgoff_t index = first;
+
+	while (index <= last) {
+		struct folio *folio = zc_filemap_get_folio(mapping, index);
+
+		if (!folio) {
+			absent++;
+			index++;
+			continue;
+		}
+		index = folio->index + folio_nr_pages(folio);
+		folio_put(folio);
+	}
+	return absent;
+}
+
+/*
+ * Read [@first, @last] in with one readahead.  A private readahead state
+ * whose window is exactly the request makes the kernel read what this
+ * batch needs and nothing past it, so every page read in is counted as
+ * a miss of the batch that asked for it (the file's own state, shared
+ * with read(2), is left alone).
+ */
+static void zc_readahead(struct file *file, pgoff_t first, pgoff_t last)
+{
+	unsigned long nr = last - first + 1;
+	struct file_ra_state ra = {
+		.ra_pages = nr,
+		.prev_pos = -1,
+	};
+
+	page_cache_sync_readahead(file->f_mapping, &ra, file, first, nr);
+}
+
+/*
+ * The uptodate folio holding @index, with a reference, read in if need
+ * be; @folio is what a lookup found there (or NULL), and its reference
+ * is either returned or dropped.  A folio truncated away after the lookup (mapping cleared) is
+ * looked up again: read_mapping_folio() retries until it holds one that
+ * belongs to the file.
+ */
+static struct folio *zc_get_folio(struct file *file, pgoff_t index,
+				  struct folio *folio)
+{
+	struct address_space *mapping = file->f_mapping;
+
+	if (folio && folio_test_uptodate(folio) &&
+	    READ_ONCE(folio->mapping) == mapping)
+		return folio;
+	if (folio)
+		folio_put(folio);
+	return read_mapping_folio(mapping, index, file);
+}
+
+static void zc_batch_add(struct zc_batch *b, struct folio *folio,
+			 size_t off, size_t len)
+{
+	unsigned long pages = zc_pages_spanned(off, len);
+	unsigned long i;
+
+	zc_bvec_set_folio(&b->bv[b->nr++], folio, len, off);
+	b->bytes += len;
+	b->pinned += pages;
+	zc_stats_pin(b->stats, pages);
+	for (i = off >> PAGE_SHIFT; i < (off >> PAGE_SHIFT) + pages; i++)
+		if (!sendpage_ok(folio_page(folio, i)))
+			b->spliceable = false;
+}
+
+/* Drop everything past the first @keep bytes of the batch. */
+static void zc_batch_trim(struct zc_batch *b, size_t keep)
+{
+	size_t seen = 0;
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < b->nr; i++) {
+		struct bio_vec *bv = &b->bv[i];
+		struct folio *folio = page_folio(bv->bv_page);
+		unsigned long pages = zc_pages_spanned(bv->bv_offset, bv->bv_len);
+
+		if (seen < keep) {
+			size_t len = min_t(size_t, bv->bv_len, keep - seen);
+			unsigned long kept = zc_pages_spanned(bv->bv_offset, len);
+
+			seen += len;
+			bv->bv_len = len;
+			b->pinned -= pages - kept;
+			zc_stats_pin(b->stats, -(s64)(pages - kept));
+			nr = i + 1;
+			continue;
+		}
+		b->pinned -= pages;
+		zc_stats_pin(b->stats, -(s64)pages);
+		folio_put(folio);
+	}
+	b->nr = nr;
+	b->bytes = seen;
+}
+
+/*
+ * Fill @b with bytes [@pos, @pos + @len) of @file, which must span at most
+ * b->max_segs pages.  Stops early, without error, where the file now ends:
+ * i_size is read again once every folio is held, so nothing past the end
+ * of a file truncated meanwhile is ever listed.  On error the batch is
+ * empty and holds nothing.
+ */
+int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
+		  size_t len)
+{
+	struct address_space *mapping = file->f_mapping;
+	pgoff_t last = (pos + len - 1) >> PAGE_SHIFT;
+	unsigned long misses = 0, spanned = 0;
+	bool read_ahead = false;
+	loff_t end = pos + len, isize;
+
+	b->nr = 0;
+	b->bytes = 0;
+	b->pinned = 0;
+	b->spliceable = true;
+	while (pos < end && b->nr < b->max_segs) {
+		pgoff_t index = pos >> PAGE_SHIFT;
+		struct folio *folio;
+		size_t off, part;
+
+		folio = zc_filemap_get_folio(mapping, index);
+		if (!folio && !read_ahead) {
+			/* The first miss: read the rest of the batch at once. */
+			misses = zc_count_absent(mapping, index, last);
+			zc_readahead(file, index, last);
+			read_ahead = true;
+		}
+		folio = zc_get_folio(file, index, folio);
+		if (IS_ERR(folio)) {
+			zc_batch_release(b);
+			return PTR_ERR(folio);
+		}
+		off = pos - folio_pos(folio);
+		part = min_t(size_t, folio_size(folio) - off, end - pos);
+		zc_batch_add(b, folio, off, part);
+		spanned += zc_pages_spanned(off, part);
+		pos += part;
+	}
+	zc_stats_add(b->stats, ZC_PAGECACHE_MISSES, misses);
+	zc_stats_add(b->stats, ZC_PAGECACHE_HITS, spanned - min(spanned, misses));
+
+	isize = i_size_read(file_inode(file));
+	end = pos;
+	pos = end - b->bytes;
+	if (end > isize)
+		zc_batch_trim(b, isize > pos ? isize - pos : 0);
+	return 0;
+}
+
+void zc_batch_release(struct zc_batch *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++)
+		folio_put(page_folio(b->bv[i].bv_page));
+	zc_stats_pin(b->stats, -(s64)b->pinned);
+	b->nr = 0;
+	b->bytes = 0;
+	b->pinned = 0;
+}

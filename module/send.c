@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The send loop: a file range to a socket, one batch of page-cache pages
+ * per sendmsg, with the copy accounting.  See ZCOPY_IOC_SEND in
+ * uapi/linux/zcopy.h for the contract.
+ */
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/moduleparam.h>
+#include <linux/net.h>
+#include <linux/sched/signal.h>
+
+#include "pages.h"
+#include "send.h"
+#include "sock.h"
+
+/*
+ * Pages one call holds references on at most at a time: each batch is
+ * one sendmsg.  Bigger batches mean fewer calls into the stack; the
+ * bound keeps a huge send from pinning a huge part of the page cache.
+ */
+static unsigned int max_batch_pages = 256;
+module_param(max_batch_pages, uint, 0644);
+MODULE_PARM_DESC(max_batch_pages,
+		 "Pages one send pins and queues per sendmsg (1..1024, default 256)");
+
+#define ZC_BATCH_PAGES_MAX	1024U
+
+/* Everything in the request that can be judged without the fds. */
+int zc_send_check_args(const struct zcopy_send *args)
+{
+	unsigned int i;
+
+	if (args->size != sizeof(*args))
+		return -EINVAL;
+	if (args->flags & ~(u32)ZCOPY_SEND_FLAGS_ALL)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
+		if (args->reserved[i])
+			return -EINVAL;
+	if (!args->length)
+		return -EINVAL;
+	/* Offsets are loff_t: the range must end at or before LLONG_MAX. */
+	if (args->offset > LLONG_MAX || args->length > LLONG_MAX - args->offset)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Bytes of the next batch at @pos with @left to go: at most @max_pages
+ * pages (counting the partial first one) and @max_send bytes.
+ */
+size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
+			 size_t max_send)
+{
+	u64 room = (u64)max_pages * PAGE_SIZE - offset_in_page(pos);
+
+	return min3(left, room, (u64)max_send);
+}
+
+/* A regular file whose data is in the page cache and can be read in. */
+static int zc_check_file(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (!S_ISREG(inode->i_mode) || IS_DAX(inode))
+		return -EINVAL;
+	if (!file->f_mapping || !file->f_mapping->a_ops ||
+	    !file->f_mapping->a_ops->read_folio)
+		return -EINVAL;
+	return 0;
+}
+
+struct zc_send_ctx {
+	struct zc_stats *stats;
+	struct file *file;
+	struct socket *sock;
+	enum zc_sock_kind kind;
+	bool strict;
+	struct zc_batch batch;
+};
+
+/*
+ * Send [@pos, @end) batch by batch.  Returns the bytes queued if any (an
+ * error or signal after that only shortens the count), else 0 at end of
+ * file or an error.
+ */
+static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
+{
+	struct inode *inode = file_inode(c->file);
+	unsigned int max_pages = clamp(READ_ONCE(max_batch_pages), 1U,
+				       ZC_BATCH_PAGES_MAX);
+	struct zc_batch *b = &c->batch;
+	s64 total = 0;
+	int ret = 0;
+
+	ret = zc_batch_init(b, max_pages, c->stats);
+	if (ret)
+		return ret;
+	while (pos < end) {
+		loff_t isize = i_size_read(inode);
+		enum zc_counter reason;
+		size_t len;
+		int sent;
+
+		if (total && signal_pending(current))
+			break;
+		if (pos >= isize)
+			break;
+		len = zc_send_batch_len(pos, min(end, isize) - pos, max_pages,
+					zc_sock_max_send(c->sock, c->kind));
+		ret = zc_batch_fill(b, c->file, pos, len);
+		if (ret)
+			break;
+		if (!b->bytes)
+			break;	/* truncated under us */
+		reason = zc_sock_copy_reason(c->sock, c->kind, b);
+		if (c->strict && reason != ZC_BYTES_BY_REF) {
+			zc_batch_release(b);
+			ret = -EXDEV;
+			break;
+		}
+		sent = zc_sock_send(c->sock, c->kind, b, pos + b->bytes < end);
+		len = b->bytes;
+		/* The stack holds its own references on what it queued. */
+		zc_batch_release(b);
+		if (sent <= 0) {
+			ret = sent;
+			break;
+		}
+		zc_stats_add(c->stats, reason, sent);
+		total += sent;
+		pos += sent;
+		if ((size_t)sent < len)
+			break;	/* buffer full (non-blocking) or a signal */
+		cond_resched();
+	}
+	zc_batch_destroy(b);
+	return total ? total : ret;
+}
+
+int zc_send(struct zc_stats *stats, struct zcopy_send *args)
+{
+	struct zc_send_ctx c = { .stats = stats };
+	struct file *file;
+	loff_t isize;
+	s64 sent;
+	int ret;
+
+	ret = zc_send_check_args(args);
+	if (ret)
+		return ret;
+	c.strict = args->flags & ZCOPY_SEND_STRICT;
+
+	/* fget() does not return O_PATH files: they are EBADF too. */
+	file = fget(args->file_fd);
+	if (!file)
+		return -EBADF;
+	ret = zc_check_file(file);
+	if (ret)
+		goto err_file;
+	c.file = file;
+
+	c.sock = sockfd_lookup(args->sock_fd, &ret);
+	if (!c.sock)
+		goto err_file;
+	ret = zc_sock_classify(c.sock, &c.kind);
+	if (ret)
+		goto err_sock;
+
+	isize = i_size_read(file_inode(file));
+	if (args->offset >= isize) {
+		ret = -EINVAL;
+		goto err_sock;
+	}
+
+	sent = zc_send_range(&c, args->offset, args->offset + args->length);
+	if (sent < 0) {
+		ret = sent;
+		goto err_sock;
+	}
+	args->bytes_sent = sent;
+	if (sent)
+		zc_stats_inc(stats, zc_sock_sends_counter(c.kind));
+	ret = 0;
+
+err_sock:
+	sockfd_put(c.sock);
+err_file:
+	fput(file);
+	return ret;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ZCOPY_IOC_SEND: checking a request and carrying it out. */
+#ifndef ZCOPY_SEND_H
+#define ZCOPY_SEND_H
+
+#include <linux/types.h>
+#include <linux/zcopy.h>
+
+#include "stats.h"
+
+int zc_send_check_args(const struct zcopy_send *args);
+size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
+			 size_t max_send);
+int zc_send(struct zc_stats *stats, struct zcopy_send *args);
+
+#endif /* ZCOPY_SEND_H */

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Socket side of a send: which sockets are accepted, whether the stack
+ * will take the pages by reference or copy them, and the one call that
+ * queues a batch (sendmsg(MSG_SPLICE_PAGES) from 6.5, ->sendpage before).
+ */
+
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/socket.h>
+#include <linux/uio.h>
+#include <linux/zcopy.h>
+#include <linux/udp.h>
+#include <net/dst.h>
+#include <net/inet_connection_sock.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "compat.h"
+#include "sock.h"
+
+int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind)
+{
+	struct sock *sk = sock->sk;
+	int state;
+
+	if (!sk)
+		return -ENOTCONN;
+	/* As send(2): a socket shut down for writing is EPIPE, not ENOTCONN. */
+	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
+		return -EPIPE;
+	state = READ_ONCE(sk->sk_state);
+	switch (sk->sk_family) {
+	case AF_INET:
+	case AF_INET6:
+		if (sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP) {
+			/* Close-wait: the peer is done sending, we are not. */
+			if (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT)
+				return -ENOTCONN;
+			*kind = sk->sk_family == AF_INET ? ZC_SOCK_TCP4 : ZC_SOCK_TCP6;
+			return 0;
+		}
+		if (sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP) {
+			if (state != TCP_ESTABLISHED)
+				return -ENOTCONN;
+			*kind = ZC_SOCK_UDP;
+			return 0;
+		}
+		return -EOPNOTSUPP;
+	case AF_UNIX:
+		if (sk->sk_type != SOCK_STREAM)
+			return -EOPNOTSUPP;
+		if (state != TCP_ESTABLISHED)
+			return -ENOTCONN;
+		*kind = ZC_SOCK_UNIX;
+		return 0;
+	default:
+		return -EAFNOSUPPORT;
+	}
+}
+
+enum zc_counter zc_sock_sends_counter(enum zc_sock_kind kind)
+{
+	switch (kind) {
+	case ZC_SOCK_TCP4:	return ZC_SENDS_TCP4;
+	case ZC_SOCK_TCP6:	return ZC_SENDS_TCP6;
+	case ZC_SOCK_UDP:	return ZC_SENDS_UDP;
+	default:		return ZC_SENDS_UNIX;
+	}
+}
+
+/*
+ * Most bytes one sendmsg may carry.  A UDP batch is one datagram, sized
+ * to leave the host unfragmented: the stack computes the checksum of a
+ * fragmented datagram from skb->csum, which spliced frags do not update
+ * (6.5 .. 7.2), so a fragmented spliced datagram would go out with a bad
+ * checksum.  IP options and IPv6 extension headers are not allowed for.
+ */
+size_t zc_sock_max_send(struct socket *sock, enum zc_sock_kind kind)
+{
+	struct sock *sk = sock->sk;
+	size_t max = ZCOPY_UDP_DATAGRAM_MAX, hdr;
+	struct dst_entry *dst;
+
+	if (kind != ZC_SOCK_UDP)
+		return SIZE_MAX;
+	hdr = sizeof(struct udphdr) + (sk->sk_family == AF_INET6 ?
+				       sizeof(struct ipv6hdr) : sizeof(struct iphdr));
+	dst = sk_dst_get(sk);
+	if (dst) {
+		if (dst_mtu(dst) > hdr)
+			max = min_t(size_t, max, dst_mtu(dst) - hdr);
+		dst_release(dst);
+	}
+	return max;
+}
+
+/* Why a device with @features makes the stack copy, or BYTES_BY_REF. */
+static enum zc_counter zc_features_reason(netdev_features_t features)
+{
+	if (!(features & NETIF_F_SG))
+		return ZC_BYTES_COPIED_NO_SG;
+	/*
+	 * Without checksum offload the checksum is computed in software, and
+	 * skb_checksum_help() first copies frags that are shared (ours are).
+	 */
+	if (!(features & NETIF_F_CSUM_MASK))
+		return ZC_BYTES_COPIED_SW_CSUM;
+	return ZC_BYTES_BY_REF;
+}
+
+/*
+ * Predict whether @b's bytes will reach the wire from the page cache's
+ * own pages or be copied by the CPU on the way, from the device the
+ * socket's route leaves by: without NETIF_F_SG UDP copies in
+ * __ip_append_data()/ip_append_page(), and TCP either in
+ * tcp_sendmsg_locked() or, when GSO made sk_route_caps claim SG, when
+ * software GSO segments the skb for that device; without checksum
+ * offload skb_checksum_help() linearizes (copies) shared frags.  So the
+ * device is asked, not sk_route_caps.  UNIX sockets never copy.
+ * Returns the counter the batch's bytes belong to.
+ */
+enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
+				    const struct zc_batch *b)
+{
+	struct sock *sk = sock->sk;
+	enum zc_counter reason = ZC_BYTES_BY_REF;
+	struct dst_entry *dst;
+
+	if (!b->spliceable)
+		return ZC_BYTES_COPIED_UNSPLICEABLE;
+#ifdef ZC_SEND_BY_SENDPAGE
+	/* Such sockets (UDP over IPv6 on 6.1) copy in sock_no_sendpage(). */
+	if (!sock->ops->sendpage || sock->ops->sendpage == sock_no_sendpage)
+		return ZC_BYTES_COPIED_UNSPLICEABLE;
+#endif
+	if (kind == ZC_SOCK_UNIX)
+		return ZC_BYTES_BY_REF;
+	/* An upper layer protocol (kTLS) encrypts into its own buffers. */
+	if (kind != ZC_SOCK_UDP && inet_csk(sk)->icsk_ulp_ops)
+		return ZC_BYTES_COPIED_UNSPLICEABLE;
+	dst = sk_dst_get(sk);
+	if (dst) {
+		if (dst->dev)
+			reason = zc_features_reason(dst->dev->features);
+		dst_release(dst);
+	} else if (kind != ZC_SOCK_UDP) {
+		/* No cached route (yet): what TCP itself decides on. */
+		reason = zc_features_reason(sk->sk_route_caps);
+	}
+	return reason;
+}
+
+static int zc_sock_msg_flags(struct socket *sock)
+{
+	int flags = MSG_NOSIGNAL;
+
+	if (sock->file && (sock->file->f_flags & O_NONBLOCK))
+		flags |= MSG_DONTWAIT;
+	return flags;
+}
+
+#ifdef ZC_SEND_BY_SPLICE
+/*
+ * One sendmsg for the whole batch.  MSG_MORE tells TCP more follows (so
+ * it does not push a small segment between batches); a UDP batch is a
+ * whole datagram and must not be corked.  A batch with a page the stack
+ * may not take by reference is sent without MSG_SPLICE_PAGES: copied.
+ * So is a UDP datagram whose checksum is computed in software: the stack
+ * would not checksum spliced frags (see zc_sock_max_send()).
+ */
+int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
+		 const struct zc_batch *b, bool more)
+{
+	struct msghdr msg = {};
+	bool splice = b->spliceable;
+
+	if (kind == ZC_SOCK_UDP &&
+	    zc_sock_copy_reason(sock, kind, b) != ZC_BYTES_BY_REF)
+		splice = false;
+	msg.msg_flags = zc_sock_msg_flags(sock);
+	if (splice)
+		msg.msg_flags |= MSG_SPLICE_PAGES;
+	if (more && (kind == ZC_SOCK_TCP4 || kind == ZC_SOCK_TCP6))
+		msg.msg_flags |= MSG_MORE;
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, b->bv, b->nr, b->bytes);
+	return sock_sendmsg(sock, &msg);
+}
+#else
+/*
+ * ->sendpage takes one page at a time.  Every piece but the batch's last
+ * carries MSG_MORE: for TCP that avoids pushing partial segments, for
+ * UDP it keeps the datagram corked until its last piece.  Returns the
+ * bytes queued, or an error if none were.
+ */
+int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
+		 const struct zc_batch *b, bool more)
+{
+	bool tcp = kind == ZC_SOCK_TCP4 || kind == ZC_SOCK_TCP6;
+	int base = zc_sock_msg_flags(sock);
+	size_t left = b->bytes;
+	int sent = 0;
+	unsigned int i;
+
+	for (i = 0; i < b->nr; i++) {
+		const struct bio_vec *bv = &b->bv[i];
+		size_t off = bv->bv_offset, len = bv->bv_len;
+
+		while (len) {
+			struct page *page = nth_page(bv->bv_page, off >> PAGE_SHIFT);
+			size_t poff = offset_in_page(off);
+			size_t part = min_t(size_t, len, PAGE_SIZE - poff);
+			int flags = base;
+			int ret;
+
+			left -= part;
+			if (kind != ZC_SOCK_UNIX && (left || (tcp && more)))
+				flags |= MSG_MORE;
+			if (tcp && (left || more))
+				flags |= MSG_SENDPAGE_NOTLAST;
+			ret = kernel_sendpage(sock, page, poff, part, flags);
+			/* A failed UDP piece flushes the whole corked datagram. */
+			if (ret <= 0)
+				return sent && kind != ZC_SOCK_UDP ? sent : ret;
+			sent += ret;
+			if ((size_t)ret < part)
+				return sent;
+			off += part;
+			len -= part;
+		}
+	}
+	return sent;
+}
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Which sockets a send may go to, and how a batch is handed to one. */
+#ifndef ZCOPY_SOCK_H
+#define ZCOPY_SOCK_H
+
+#include <linux/net.h>
+
+#include "pages.h"
+#include "stats.h"
+
+enum zc_sock_kind {
+	ZC_SOCK_TCP4,
+	ZC_SOCK_TCP6,
+	ZC_SOCK_UDP,
+	ZC_SOCK_UNIX,
+};
+
+int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind);
+enum zc_counter zc_sock_sends_counter(enum zc_sock_kind kind);
+size_t zc_sock_max_send(struct socket *sock, enum zc_sock_kind kind);
+enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
+				    const struct zc_batch *b);
+int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
+		 const struct zc_batch *b, bool more);
+
+#endif /* ZCOPY_SOCK_H */

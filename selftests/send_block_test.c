@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ZCOPY_IOC_SEND against a receiver that does not read: non-blocking
+ * sockets give a partial count, then EAGAIN; a signal during a blocking
+ * send gives a partial count, or EINTR when nothing was queued.  No
+ * timing is asserted: only which of the documented outcomes happened.
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "lib.h"
+#include "kselftest_harness.h"
+
+#define LEN	(64ULL << 20)
+
+FIXTURE(block) {
+	int dev;
+	int fd;
+	int tx, rx;
+	char path[64];
+};
+
+FIXTURE_SETUP(block)
+{
+	self->dev = open(ZC_DEV, O_RDWR);
+	ASSERT_LE(0, self->dev);
+	snprintf(self->path, sizeof(self->path), ZC_SCRATCH "/block.%d", getpid());
+	self->fd = zc_make_file(self->path, LEN);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &self->tx, &self->rx));
+}
+
+FIXTURE_TEARDOWN(block)
+{
+	EXPECT_EQ(0, zc_fd_counter(self->dev, "pages_pinned"));
+	close(self->tx);
+	close(self->rx);
+	close(self->fd);
+	unlink(self->path);
+	close(self->dev);
+}
+
+TEST_F_TIMEOUT(block, nonblocking_partial_then_eagain, 300)
+{
+	struct zc_reader r = { 0 };
+	uint64_t sent = 0, pos;
+	long long eagain;
+	int ret;
+
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, O_NONBLOCK));
+	/* Nobody reads: the buffers fill and the call stops short. */
+	ASSERT_EQ(0, zc_send(self->dev, self->fd, self->tx, 0, LEN, 0, &sent));
+	EXPECT_LT(0, sent);
+	EXPECT_GT(LEN, sent);
+	pos = sent;
+	/* Still full: nothing can be queued, so EAGAIN. */
+	eagain = zc_fd_counter(self->dev, "errors_eagain");
+	EXPECT_EQ(-EAGAIN, zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent));
+	EXPECT_EQ(eagain + 1, zc_fd_counter(self->dev, "errors_eagain"));
+
+	/* Now read, and send the rest as poll allows: all of it must arrive. */
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	while (pos < LEN) {
+		struct pollfd p = { .fd = self->tx, .events = POLLOUT };
+
+		ASSERT_LE(0, poll(&p, 1, -1));
+		ret = zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent);
+		if (ret == -EAGAIN)
+			continue;
+		ASSERT_EQ(0, ret);
+		pos += sent;
+	}
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(LEN, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+	EXPECT_EQ(LEN, zc_fd_counter(self->dev, "bytes_by_reference"));
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void arm_alarm(void)
+{
+	struct itimerval it = { .it_value = { .tv_sec = 1 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+TEST_F_TIMEOUT(block, signal_gives_partial_count_or_eintr, 120)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	uint64_t sent = 0, pos;
+	long long eintr;
+	int ret;
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	/* Something is queued before the send blocks: a short count. */
+	arm_alarm();
+	ret = zc_send(self->dev, self->fd, self->tx, 0, LEN, 0, &sent);
+	ASSERT_EQ(0, ret) TH_LOG("first send: %s", strerror(-ret));
+	EXPECT_LT(0, sent);
+	EXPECT_GT(LEN, sent);
+	pos = sent;
+
+	/*
+	 * Fill the buffers to the brim (non-blocking sends until EAGAIN,
+	 * again after late ACKs had time to free space), so the blocking
+	 * send below can queue nothing before the signal.
+	 */
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, O_NONBLOCK));
+	for (ret = 0; ret < 3; ) {
+		int r = zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent);
+
+		if (r == -EAGAIN) {
+			ret++;
+			usleep(300000);
+			continue;
+		}
+		ASSERT_EQ(0, r);
+		pos += sent;
+		ret = 0;
+	}
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, 0));
+	eintr = zc_fd_counter(self->dev, "errors_eintr");
+	arm_alarm();
+	ret = zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent);
+	EXPECT_EQ(-EINTR, ret) TH_LOG("second send: %d, sent %llu", ret,
+				      (unsigned long long)sent);
+	EXPECT_EQ(eintr + 1, zc_fd_counter(self->dev, "errors_eintr"));
+	signal(SIGALRM, SIG_DFL);
+}
+
+TEST_HARNESS_MAIN

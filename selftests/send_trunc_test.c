@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A file truncated or hole-punched while ZCOPY_IOC_SEND runs: the call
+ * ends with a short count at the new end of file, never puts bytes past
+ * it on the wire (the zeroed tail of the last page would show), and
+ * drops every page reference.  The race cases run under KASAN on the
+ * debug kernel.
+ */
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <sys/socket.h>
+
+#include "lib.h"
+#include "kselftest_harness.h"
+
+#define MIB	(1ULL << 20)
+#define LEN	(64 * MIB)
+
+FIXTURE(trunc) {
+	int dev;
+	int fd;
+	char path[64];
+};
+
+FIXTURE_SETUP(trunc)
+{
+	self->dev = open(ZC_DEV, O_RDWR);
+	ASSERT_LE(0, self->dev);
+	snprintf(self->path, sizeof(self->path), ZC_SCRATCH "/trunc.%d", getpid());
+	self->fd = zc_make_file(self->path, LEN);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(trunc)
+{
+	EXPECT_EQ(0, zc_fd_counter(self->dev, "pages_pinned"));
+	close(self->fd);
+	unlink(self->path);
+	close(self->dev);
+}
+
+struct sender {
+	int dev, fd, tx;
+	uint64_t len, sent;
+	int ret;
+	pthread_t thread;
+};
+
+static void *sender_main(void *arg)
+{
+	struct sender *s = arg;
+
+	s->ret = zc_send(s->dev, s->fd, s->tx, 0, s->len, 0, &s->sent);
+	shutdown(s->tx, SHUT_WR);
+	return NULL;
+}
+
+/* Wait until the sender is blocked on a full socket (@tx has no room). */
+static void wait_blocked(int rx)
+{
+	int prev = -1, avail = 0;
+
+	/* The receive queue stops growing once both buffers are full. */
+	for (;;) {
+		usleep(200000);
+		if (ioctl(rx, FIONREAD, &avail))
+			return;
+		if (avail > 0 && avail == prev)
+			return;
+		prev = avail;
+	}
+}
+
+TEST_F_TIMEOUT(trunc, truncated_mid_send_stops_at_new_eof, 300)
+{
+	const uint64_t new_eof = 48 * MIB + 5;
+	struct zc_reader r = { 0 };
+	struct sender s = { .dev = self->dev, .fd = self->fd, .len = LEN };
+	int rx;
+
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &s.tx, &rx));
+	ASSERT_EQ(0, pthread_create(&s.thread, NULL, sender_main, &s));
+	wait_blocked(rx);
+	/* The sender is parked well before 48 MiB: cut the file there. */
+	ASSERT_EQ(0, ftruncate(self->fd, new_eof));
+	ASSERT_EQ(0, zc_reader_start(&r, rx, 0));
+	pthread_join(s.thread, NULL);
+	zc_reader_join(&r);
+	EXPECT_EQ(0, s.ret);
+	EXPECT_EQ(new_eof, s.sent);
+	EXPECT_EQ(s.sent, r.got);
+	/* The page holding the new EOF was zeroed past it: had any of that
+	 * been sent, it would not match the pattern. */
+	EXPECT_EQ(-1, r.first_bad) TH_LOG("wrong byte at %lld", (long long)r.first_bad);
+	close(s.tx);
+	close(rx);
+}
+
+TEST_F_TIMEOUT(trunc, hole_punched_mid_send, 300)
+{
+	struct zc_reader r = { .zero_ok = 1 };
+	struct sender s = { .dev = self->dev, .fd = self->fd, .len = LEN };
+	int rx;
+
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &s.tx, &rx));
+	ASSERT_EQ(0, pthread_create(&s.thread, NULL, sender_main, &s));
+	wait_blocked(rx);
+	ASSERT_EQ(0, fallocate(self->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			       32 * MIB + 100, 8 * MIB));
+	ASSERT_EQ(0, zc_reader_start(&r, rx, 0));
+	pthread_join(s.thread, NULL);
+	zc_reader_join(&r);
+	EXPECT_EQ(0, s.ret);
+	EXPECT_EQ(LEN, s.sent);
+	EXPECT_EQ(LEN, r.got);
+	/* Every byte is the file's, either as written or as the hole's zero. */
+	EXPECT_EQ(-1, r.first_bad) TH_LOG("wrong byte at %lld", (long long)r.first_bad);
+	close(s.tx);
+	close(rx);
+}
+
+struct churner {
+	int fd;
+	volatile int stop;
+	pthread_t thread;
+};
+
+/* Shrink and regrow the file, and punch holes, as fast as possible. */
+static void *churn_main(void *arg)
+{
+	struct churner *c = arg;
+	uint64_t x = 12345;
+
+	while (!c->stop) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (x >> 63)
+			ftruncate(c->fd, (x >> 20) % LEN);
+		else
+			fallocate(c->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				  (x >> 20) % LEN, MIB);
+		ftruncate(c->fd, LEN);
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(trunc, racing_truncate_and_punch, 300)
+{
+	struct churner c = { .fd = self->fd };
+	int i;
+
+	ASSERT_EQ(0, pthread_create(&c.thread, NULL, churn_main, &c));
+	for (i = 0; i < 16; i++) {
+		struct zc_reader r = { .zero_ok = 1 };
+		uint64_t sent = 0;
+		int sv[2], ret;
+
+		ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+		ASSERT_EQ(0, zc_reader_start(&r, sv[1], 0));
+		ret = zc_send(self->dev, self->fd, sv[0], 0, LEN, 0, &sent);
+		shutdown(sv[0], SHUT_WR);
+		zc_reader_join(&r);
+		/* EINVAL: the file was momentarily empty when the call began. */
+		EXPECT_TRUE(ret == 0 || ret == -EINVAL) TH_LOG("ret %d", ret);
+		EXPECT_EQ(sent, ret ? 0 : r.got);
+		EXPECT_EQ(-1, r.first_bad);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	c.stop = 1;
+	pthread_join(c.thread, NULL);
+}
+
+TEST_HARNESS_MAIN
