@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sends under fault injection: with failslab and fail_page_alloc failing
+ * a tenth of this thread's allocations, every ZCOPY_IOC_SEND either
+ * queues bytes (and the receiver gets exactly them, in order) or fails
+ * with an errno uapi/linux/zcopy.h documents, having queued nothing.
+ * Afterwards no page is pinned.  Needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC
+ * and CONFIG_FAULT_INJECTION_DEBUG_FS (the debug kernel); elsewhere it is
+ * skipped with that reason, unless ZC_REQUIRE_FAULT_INJECTION=1 makes the
+ * absence a failure.
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include "lib.h"
+#include "kselftest_harness.h"
+
+#define DBG		"/sys/kernel/debug/"
+#define FILE_SIZE	(16u << 20)
+#define CHUNK		(32u << 10)
+#define CALLS		400
+
+static int put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Arm (or disarm) one fault-injection point for tasks that opt in. */
+static int fault_point(const char *dir, int on)
+{
+	char p[128];
+	static const char *const on_set[][2] = {
+		{ "task-filter", "Y" }, { "probability", "10" }, { "interval", "1" },
+		{ "times", "-1" }, { "space", "0" }, { "verbose", "0" },
+		{ "ignore-gfp-wait", "N" },
+	};
+
+	if (!on) {
+		snprintf(p, sizeof(p), DBG "%s/probability", dir);
+		return put(p, "0");
+	}
+	for (size_t i = 0; i < sizeof(on_set) / sizeof(on_set[0]); i++) {
+		snprintf(p, sizeof(p), DBG "%s/%s", dir, on_set[i][0]);
+		if (put(p, on_set[i][1]))
+			return -1;
+	}
+	if (!strcmp(dir, "fail_page_alloc")) {
+		if (put(DBG "fail_page_alloc/ignore-gfp-highmem", "N") ||
+		    put(DBG "fail_page_alloc/min-order", "0"))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Only this thread fails: the reader thread must see every byte.  The
+ * file stays open, because opening it again while failing would itself
+ * fail; writing it allocates nothing, but is retried all the same.
+ */
+static int make_me_fail(int on)
+{
+	static int fd = -1;
+
+	if (fd < 0)
+		fd = open("/proc/thread-self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	for (int i = 0; fd >= 0 && i < 100; i++)
+		if (pwrite(fd, on ? "1" : "0", 1, 0) == 1)
+			return 0;
+	return -1;
+}
+
+static int documented(int err)
+{
+	static const int ok[] = { ENOMEM, EAGAIN, EINTR, EIO, ENOBUFS, EFAULT,
+				  EPIPE, ECONNRESET };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (ok[i] == err)
+			return 1;
+	return 0;
+}
+
+FIXTURE(fault) {
+	int dev, file, tx, rx;
+	char path[64];
+};
+
+FIXTURE_SETUP(fault)
+{
+	struct timeval tv = { .tv_sec = 2 };
+
+	if (access(DBG "failslab/probability", W_OK) ||
+	    access(DBG "fail_page_alloc/probability", W_OK) ||
+	    access("/proc/thread-self/make-it-fail", W_OK)) {
+		const char *req = getenv("ZC_REQUIRE_FAULT_INJECTION");
+
+		ASSERT_FALSE(req && !strcmp(req, "1"))
+			TH_LOG("fault injection is required here but missing");
+		SKIP(return, "kernel without failslab/fail_page_alloc debugfs");
+	}
+	self->dev = open(ZC_DEV, O_RDWR);
+	ASSERT_LE(0, self->dev);
+	snprintf(self->path, sizeof(self->path), ZC_SCRATCH "/fault.%d", getpid());
+	self->file = zc_make_file(self->path, FILE_SIZE);
+	ASSERT_LE(0, self->file);
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &self->tx, &self->rx));
+	/* A send stuck waiting for memory ends with EAGAIN, not a hang. */
+	ASSERT_EQ(0, setsockopt(self->tx, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	make_me_fail(0);
+	fault_point("failslab", 0);
+	fault_point("fail_page_alloc", 0);
+	if (self->path[0])
+		unlink(self->path);
+}
+
+TEST_F_TIMEOUT(fault, send_under_failing_allocations, 900)
+{
+	struct zc_reader r = { 0 };
+	uint64_t off = 0, sent;
+	int ok = 0, failed = 0, undocumented = 0, err;
+
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	ASSERT_EQ(0, fault_point("failslab", 1));
+	ASSERT_EQ(0, fault_point("fail_page_alloc", 1));
+	for (int i = 0; i < CALLS && off < FILE_SIZE; i++) {
+		uint64_t len = FILE_SIZE - off < CHUNK ? FILE_SIZE - off : CHUNK;
+
+		sent = 0;
+		ASSERT_EQ(0, make_me_fail(1));
+		err = zc_send(self->dev, self->file, self->tx, off, len, 0, &sent);
+		ASSERT_EQ(0, make_me_fail(0));
+		if (!err) {
+			ASSERT_LT(0, sent);
+			ASSERT_GE(len, sent);
+			off += sent;
+			ok++;
+			continue;
+		}
+		failed++;
+		if (!documented(-err) && undocumented++ < 5)
+			TH_LOG("call %d: undocumented errno %d (%s)", i, -err, strerror(-err));
+	}
+	ASSERT_EQ(0, fault_point("failslab", 0));
+	ASSERT_EQ(0, fault_point("fail_page_alloc", 0));
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	close(self->tx);
+	close(self->rx);
+
+	TH_LOG("%d calls queued %llu bytes, %d failed", ok,
+	       (unsigned long long)off, failed);
+	EXPECT_EQ(0, undocumented);
+	/* The injection really reached the send path, and sends got through. */
+	EXPECT_LT(0, failed);
+	EXPECT_LT(0, ok);
+	/* The receiver got exactly what the calls claimed, byte for byte. */
+	EXPECT_EQ(off, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+	EXPECT_EQ(0, zc_fd_counter(self->dev, "pages_pinned"));
+	EXPECT_EQ(0, zc_counter("pages_pinned"));
+}
+
+TEST_HARNESS_MAIN
