@@ -8,28 +8,66 @@
  * steer it; the seed is printed so a failure can be replayed.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib.h"
 #include "kselftest_harness.h"
 
+static uint64_t rnd(void);
+
 struct zc_ioctl_desc {
 	const char *name;
 	unsigned long cmd;
 	size_t size;		/* argument struct size */
 	size_t size_off;	/* offset of its __u32 size field, or -1 */
-	int errnos[16];		/* documented errnos, 0-terminated */
+	int errnos[24];		/* documented errnos, 0-terminated */
+	void (*fixup)(void *arg);	/* aim some fields at real objects */
 };
+
+/*
+ * Descriptors worth aiming at: a file on the scratch disk, connected
+ * sockets of every supported kind (their peers drained by a thread), and
+ * things that are not: a listening socket, a UNIX datagram socket, a
+ * directory, a pipe, /dev/zcopy itself, a closed number.
+ */
+static int fds[16], nfds;
+
+static uint64_t rnd(void);
+
+static void send_fixup(void *arg)
+{
+	struct zcopy_send *s = arg;
+
+	if (rnd() % 2) {
+		s->file_fd = fds[rnd() % nfds];
+		s->sock_fd = fds[rnd() % nfds];
+	}
+	if (rnd() % 2)
+		s->length = rnd() % (1 << 20);
+	if (rnd() % 2)
+		s->offset = rnd() % (2 << 20);
+}
 
 /* Keep in step with the kernel-doc of each ioctl in uapi/linux/zcopy.h. */
 static const struct zc_ioctl_desc zc_ioctls[] = {
 	{ "VERSION", ZCOPY_IOC_VERSION, sizeof(struct zcopy_version),
 	  offsetof(struct zcopy_version, size), { EFAULT, EINVAL } },
+	{ "SEND", ZCOPY_IOC_SEND, sizeof(struct zcopy_send),
+	  offsetof(struct zcopy_send, size),
+	  { EFAULT, EINVAL, EBADF, ENOTSOCK, EAFNOSUPPORT, EOPNOTSUPP, ENOTCONN,
+	    EXDEV, EAGAIN, EINTR, EPIPE, EIO, ENOMEM, ECONNRESET, ENOBUFS,
+	    EMSGSIZE, EHOSTUNREACH, ENETUNREACH, ECONNREFUSED },
+	  send_fixup },
+	{ "STATS", ZCOPY_IOC_STATS, sizeof(struct zcopy_stats),
+	  offsetof(struct zcopy_stats, size), { EFAULT, EINVAL } },
 };
 
 #define NR_IOCTLS (sizeof(zc_ioctls) / sizeof(zc_ioctls[0]))
@@ -72,12 +110,66 @@ static bool documented(const struct zc_ioctl_desc *d, int err)
 	return false;
 }
 
+static void *drain(void *p)
+{
+	int fd = (int)(intptr_t)p;
+	static __thread char buf[65536];
+
+	while (recv(fd, buf, sizeof(buf), 0) != 0 || errno == EINTR)
+		if (errno == EBADF)
+			break;
+	return NULL;
+}
+
+static void add_drained(int tx, int rx, struct __test_metadata *_metadata)
+{
+	pthread_t t;
+	struct timeval tv = { .tv_sec = 1 };
+
+	ASSERT_LE(0, tx);
+	/* A send the drainer cannot keep up with ends, it does not hang. */
+	setsockopt(tx, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	fds[nfds++] = tx;
+	ASSERT_EQ(0, pthread_create(&t, NULL, drain, (void *)(intptr_t)rx));
+	pthread_detach(t);
+}
+
 FIXTURE(fuzz) {
-	int unused;
+	char path[64];
 };
 
-FIXTURE_SETUP(fuzz) {}
-FIXTURE_TEARDOWN(fuzz) {}
+FIXTURE_SETUP(fuzz)
+{
+	int tx, rx, sv[2], p[2];
+
+	snprintf(self->path, sizeof(self->path), "/scratch/fuzz.%d", getpid());
+	fds[nfds++] = zc_make_file(self->path, 1 << 20);
+	ASSERT_LE(0, fds[0]);
+	fds[nfds++] = open(self->path, O_RDONLY);
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &tx, &rx));
+	add_drained(tx, rx, _metadata);
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET6, &tx, &rx));
+	add_drained(tx, rx, _metadata);
+	ASSERT_EQ(0, zc_udp_pair(AF_INET, &tx, &rx));
+	add_drained(tx, rx, _metadata);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	add_drained(sv[0], sv[1], _metadata);
+	fds[nfds++] = socket(AF_INET, SOCK_STREAM, 0);	/* not connected */
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	fds[nfds++] = sv[0];
+	fds[nfds++] = open("/scratch", O_RDONLY | O_DIRECTORY);
+	ASSERT_EQ(0, pipe(p));
+	fds[nfds++] = p[0];
+	fds[nfds++] = p[1];
+	fds[nfds++] = open(ZC_DEV, O_RDWR);
+	fds[nfds++] = -1;
+	fds[nfds++] = 1000;
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+	unlink(self->path);
+}
 
 /* 100k calls take ~10 s under emulation, minutes on the KASAN kernel. */
 TEST_F_TIMEOUT(fuzz, ioctls, 900)
@@ -142,6 +234,8 @@ keep:
 			if (rnd() % 2)	/* flags and the rest zero */
 				memset((char *)arg + d->size_off + 4, 0,
 				       d->size - d->size_off - 4);
+			if (d->fixup && rnd() % 4)
+				d->fixup(arg);
 			break;
 		}
 		ret = ioctl(fd, cmd, arg);
