@@ -155,12 +155,26 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 	b->bytes = 0;
 	b->pinned = 0;
 	b->spliceable = true;
+	b->uncached = false;
 	while (pos < end && b->nr < b->max_segs) {
 		pgoff_t index = pos >> PAGE_SHIFT;
 		struct folio *folio;
 		size_t off, part;
 
 		folio = zc_filemap_get_folio(mapping, index);
+		if (b->nodiskio && (!folio || !folio_test_uptodate(folio))) {
+			/*
+			 * No-disk-I/O: stop here, and start reading the rest in
+			 * (readahead submits the reads and returns) so that a
+			 * later call finds it cached.
+			 */
+			if (folio)
+				folio_put(folio);
+			else
+				zc_readahead(file, index, last);
+			b->uncached = true;
+			break;
+		}
 		if (!folio && !read_ahead) {
 			/* The first miss: read the rest of the batch at once. */
 			misses = zc_count_absent(mapping, index, last);

@@ -18,6 +18,8 @@ struct zc_batch {
 	size_t bytes;		/* sum of their lengths */
 	unsigned long pinned;	/* pages they span, as counted in the gauge */
 	bool spliceable;	/* every page may be attached by reference */
+	bool nodiskio;		/* in: stop at the first page not cached */
+	bool uncached;		/* out: the fill stopped at such a page */
 	struct zc_stats *stats;	/* the caller's per-file counters */
 };
 

@@ -27,6 +27,11 @@ MODULE_PARM_DESC(max_batch_pages,
 
 #define ZC_BATCH_PAGES_MAX	1024U
 
+unsigned int zc_send_max_batch_pages(void)
+{
+	return clamp(READ_ONCE(max_batch_pages), 1U, ZC_BATCH_PAGES_MAX);
+}
+
 /* Everything in the request that can be judged without the fds. */
 int zc_send_check_args(const struct zcopy_send *args)
 {
@@ -60,7 +65,7 @@ size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
 }
 
 /* A regular file whose data is in the page cache and can be read in. */
-static int zc_check_file(struct file *file)
+int zc_send_check_file(struct file *file)
 {
 	struct inode *inode = file_inode(file);
 
@@ -80,6 +85,7 @@ struct zc_send_ctx {
 	struct socket *sock;
 	enum zc_sock_kind kind;
 	bool strict;
+	bool nodiskio;
 	struct zc_batch batch;
 };
 
@@ -91,8 +97,7 @@ struct zc_send_ctx {
 static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 {
 	struct inode *inode = file_inode(c->file);
-	unsigned int max_pages = clamp(READ_ONCE(max_batch_pages), 1U,
-				       ZC_BATCH_PAGES_MAX);
+	unsigned int max_pages = zc_send_max_batch_pages();
 	struct zc_batch *b = &c->batch;
 	s64 total = 0;
 	int ret = 0;
@@ -100,6 +105,7 @@ static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 	ret = zc_batch_init(b, max_pages, c->stats);
 	if (ret)
 		return ret;
+	b->nodiskio = c->nodiskio;
 	while (pos < end) {
 		loff_t isize = i_size_read(inode);
 		enum zc_counter reason;
@@ -115,8 +121,12 @@ static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 		ret = zc_batch_fill(b, c->file, pos, len);
 		if (ret)
 			break;
-		if (!b->bytes)
-			break;	/* truncated under us */
+		if (!b->bytes) {
+			/* Not cached (no-disk-I/O), or truncated under us. */
+			if (b->uncached)
+				ret = -EAGAIN;
+			break;
+		}
 		reason = zc_sock_copy_reason(c->sock, c->kind, b);
 		if (c->strict && reason != ZC_BYTES_BY_REF) {
 			zc_batch_release(b);
@@ -154,12 +164,13 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args)
 	if (ret)
 		return ret;
 	c.strict = args->flags & ZCOPY_SEND_STRICT;
+	c.nodiskio = args->flags & ZCOPY_SEND_NODISKIO;
 
 	/* fget() does not return O_PATH files: they are EBADF too. */
 	file = fget(args->file_fd);
 	if (!file)
 		return -EBADF;
-	ret = zc_check_file(file);
+	ret = zc_send_check_file(file);
 	if (ret)
 		goto err_file;
 	c.file = file;

@@ -3,6 +3,7 @@
 #ifndef ZCOPY_SEND_H
 #define ZCOPY_SEND_H
 
+#include <linux/fs.h>
 #include <linux/types.h>
 #include <linux/zcopy.h>
 
@@ -12,5 +13,12 @@ int zc_send_check_args(const struct zcopy_send *args);
 size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
 			 size_t max_send);
 int zc_send(struct zc_stats *stats, struct zcopy_send *args);
+int zc_send_check_file(struct file *file);
+unsigned int zc_send_max_batch_pages(void);
+
+struct zcopy_fanout;
+struct zcopy_target;
+int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
+	      struct zcopy_target *targets);
 
 #endif /* ZCOPY_SEND_H */

@@ -153,11 +153,11 @@ enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 	return reason;
 }
 
-static int zc_sock_msg_flags(struct socket *sock)
+static int zc_sock_msg_flags(struct socket *sock, bool nowait)
 {
 	int flags = MSG_NOSIGNAL;
 
-	if (sock->file && (sock->file->f_flags & O_NONBLOCK))
+	if (nowait || (sock->file && (sock->file->f_flags & O_NONBLOCK)))
 		flags |= MSG_DONTWAIT;
 	return flags;
 }
@@ -171,8 +171,8 @@ static int zc_sock_msg_flags(struct socket *sock)
  * So is a UDP datagram whose checksum is computed in software: the stack
  * would not checksum spliced frags (see zc_sock_max_send()).
  */
-int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
-		 const struct zc_batch *b, bool more)
+static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
+			  const struct zc_batch *b, bool more, bool nowait)
 {
 	struct msghdr msg = {};
 	bool splice = b->spliceable;
@@ -180,7 +180,7 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 	if (kind == ZC_SOCK_UDP &&
 	    zc_sock_copy_reason(sock, kind, b) != ZC_BYTES_BY_REF)
 		splice = false;
-	msg.msg_flags = zc_sock_msg_flags(sock);
+	msg.msg_flags = zc_sock_msg_flags(sock, nowait);
 	if (splice)
 		msg.msg_flags |= MSG_SPLICE_PAGES;
 	if (more && (kind == ZC_SOCK_TCP4 || kind == ZC_SOCK_TCP6))
@@ -195,11 +195,11 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
  * UDP it keeps the datagram corked until its last piece.  Returns the
  * bytes queued, or an error if none were.
  */
-int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
-		 const struct zc_batch *b, bool more)
+static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
+			  const struct zc_batch *b, bool more, bool nowait)
 {
 	bool tcp = kind == ZC_SOCK_TCP4 || kind == ZC_SOCK_TCP6;
-	int base = zc_sock_msg_flags(sock);
+	int base = zc_sock_msg_flags(sock, nowait);
 	size_t left = b->bytes;
 	int sent = 0;
 	unsigned int i;
@@ -234,3 +234,16 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 	return sent;
 }
 #endif
+
+int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
+		 const struct zc_batch *b, bool more)
+{
+	return __zc_sock_send(sock, kind, b, more, false);
+}
+
+/* As zc_sock_send(), but never sleeping for buffer space (fan-out). */
+int zc_sock_send_nowait(struct socket *sock, enum zc_sock_kind kind,
+			const struct zc_batch *b, bool more)
+{
+	return __zc_sock_send(sock, kind, b, more, true);
+}

@@ -38,6 +38,7 @@ static const char *const zc_counter_names[ZC_NR_COUNTERS] = {
 	[ZC_SENDS_TCP6]		= "sends_tcp6",
 	[ZC_SENDS_UDP]		= "sends_udp",
 	[ZC_SENDS_UNIX]		= "sends_unix",
+	[ZC_FANOUT_CALLS]	= "fanout_calls",
 };
 
 const char *zc_counter_name(enum zc_counter c)

@@ -47,6 +47,8 @@ enum zc_counter {
 	ZC_SENDS_TCP6,
 	ZC_SENDS_UDP,
 	ZC_SENDS_UNIX,
+
+	ZC_FANOUT_CALLS,
 	ZC_NR_COUNTERS
 };
 

@@ -53,12 +53,16 @@ struct zcopy_version {
  * ZCOPY_FEATURE_* - bits in zcopy_version.features.
  * ZCOPY_FEATURE_KUNIT: the module was built with its KUnit suites.
  * ZCOPY_FEATURE_SEND: ZCOPY_IOC_SEND and ZCOPY_IOC_STATS exist.
+ * ZCOPY_FEATURE_FANOUT: ZCOPY_IOC_FANOUT exists.
+ * ZCOPY_FEATURE_NODISKIO: ZCOPY_SEND_NODISKIO is understood.
  * ZCOPY_FEATURE_SPLICE_PAGES: sends use sendmsg(MSG_SPLICE_PAGES) (6.5+);
  *	without it they use ->sendpage, and sockets without one (UDP over
  *	IPv6 before 6.5) copy, counted as bytes_copied_unspliceable.
  */
 #define ZCOPY_FEATURE_SEND		_BITULL(0)
 #define ZCOPY_FEATURE_SPLICE_PAGES	_BITULL(1)
+#define ZCOPY_FEATURE_FANOUT		_BITULL(2)
+#define ZCOPY_FEATURE_NODISKIO		_BITULL(3)
 #define ZCOPY_FEATURE_KUNIT		_BITULL(63)
 
 /**
@@ -112,9 +116,15 @@ struct zcopy_send {
  *	reason are counted.  The check is made before each batch is queued,
  *	so an EXDEV is only returned when nothing was queued (a route that
  *	changes mid-call ends the call with a short count).
+ * ZCOPY_SEND_NODISKIO: never wait for the disk (FreeBSD's SF_NODISKIO):
+ *	send what is in the page cache and uptodate, up to the first page
+ *	that is not, and return that count; EAGAIN when the first page is
+ *	not cached.  Reading the missing pages in is started (readahead is
+ *	submitted, not waited for), so a later call finds them cached.
  */
 #define ZCOPY_SEND_STRICT	_BITULL(0)
-#define ZCOPY_SEND_FLAGS_ALL	ZCOPY_SEND_STRICT
+#define ZCOPY_SEND_NODISKIO	_BITULL(1)
+#define ZCOPY_SEND_FLAGS_ALL	(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO)
 
 /*
  * Largest payload of one UDP datagram zcopy sends (the IPv4 UDP limit).
@@ -176,7 +186,8 @@ struct zcopy_send {
  *  * ENOTCONN     - the socket is not connected (e.g. listening).
  *  * EXDEV        - ZCOPY_SEND_STRICT is set and the stack would copy.
  *  * EAGAIN       - the socket is non-blocking and its send buffer is
- *                   full.
+ *                   full, or ZCOPY_SEND_NODISKIO is set and the first
+ *                   page is not in the page cache.
  *  * EINTR        - a signal arrived before anything was queued (the
  *                   call is restarted instead if the handler has
  *                   SA_RESTART).
@@ -234,5 +245,88 @@ struct zcopy_stats {
  *             @reserved is not zero.
  */
 #define ZCOPY_IOC_STATS		_IOWR(ZCOPY_IOCTL_MAGIC, 0x02, struct zcopy_stats)
+
+/* Most targets one ZCOPY_IOC_FANOUT call takes. */
+#define ZCOPY_FANOUT_MAX	64
+
+/**
+ * struct zcopy_target - one destination of a fan-out.
+ * @sock_fd:    in: a connected socket, as for ZCOPY_IOC_SEND.
+ * @error:      out: 0, or the positive errno that stopped this target
+ *              before it took anything in this call (EAGAIN when its
+ *              buffer is full, EPIPE, ENOTSOCK, EXDEV, ...: the errnos
+ *              of ZCOPY_IOC_SEND that concern a socket).
+ * @bytes_sent: in: bytes of the range this target already has (0 on the
+ *              first call); out: the same, plus what this call queued.
+ *              A target is sent [@offset + @bytes_sent, @offset +
+ *              @length), so calling again with the same array resumes
+ *              every target where it stopped.
+ * @reserved:   in: must be 0.
+ */
+struct zcopy_target {
+	__s32 sock_fd;
+	__u32 error;
+	__u64 bytes_sent;
+	__u64 reserved[2];
+};
+
+/**
+ * struct zcopy_fanout - one file range to many sockets.
+ * @size:       in: sizeof(struct zcopy_fanout).
+ * @flags:      in: ZCOPY_SEND_* bits, as for ZCOPY_IOC_SEND.
+ * @file_fd:    in: the source: a regular file open for reading.
+ * @nr_targets: in: entries at @targets, 1 to ZCOPY_FANOUT_MAX.
+ * @offset:     in: byte offset in the file where the range starts.
+ * @length:     in: bytes in the range (> 0).
+ * @targets:    in: user pointer to @nr_targets struct zcopy_target.
+ * @reserved:   in: must be 0.
+ */
+struct zcopy_fanout {
+	__u32 size;
+	__u32 flags;
+	__s32 file_fd;
+	__u32 nr_targets;
+	__u64 offset;
+	__u64 length;
+	__u64 targets;
+	__u64 reserved[4];
+};
+
+/**
+ * ZCOPY_IOC_FANOUT - _IOWR(ZCOPY_IOCTL_MAGIC, 0x03, struct zcopy_fanout)
+ *
+ * Queue the same file range to every target, each page of the file looked
+ * up and pinned once for all of them; every socket takes its own page
+ * references, as with ZCOPY_IOC_SEND.
+ *
+ * Blocking rules: a fan-out never sleeps on a socket.  Every target is
+ * written as if it were non-blocking, whatever its O_NONBLOCK, so one
+ * slow, full or closed consumer neither fails nor holds up the others: a
+ * target whose buffer fills stops with a short count (or EAGAIN in
+ * @error if it took nothing), a target with an error stops with it, and
+ * the call returns once no target can take more.  The caller waits for
+ * POLLOUT on the short ones and calls again with the same array.  The
+ * call may still sleep reading the file from disk, unless
+ * ZCOPY_SEND_NODISKIO is set.
+ *
+ * Context: process context; may sleep for disk reads.
+ *
+ * Return: 0 when the request was valid: the per-target @error and
+ * @bytes_sent say what happened to each socket; otherwise -1 and errno:
+ *  * EFAULT - the argument or @targets is not valid user memory.
+ *  * EINVAL - @size is wrong, an unknown flag is set, @reserved (or a
+ *             target's @reserved) is not zero, @nr_targets is 0 or more
+ *             than ZCOPY_FANOUT_MAX, @length is 0, @offset + @length
+ *             overflows, a target's @bytes_sent is more than @length,
+ *             @offset is at or past end of file, or @file_fd is not a
+ *             regular file with a page cache.
+ *  * EBADF  - @file_fd is not open for reading (or is O_PATH).
+ *  * EINTR  - a signal arrived before any target took anything.
+ *  * EAGAIN - ZCOPY_SEND_NODISKIO is set and the first page needed is
+ *             not in the page cache.
+ *  * EIO    - a page of the file could not be read.
+ *  * ENOMEM - out of memory.
+ */
+#define ZCOPY_IOC_FANOUT	_IOWR(ZCOPY_IOCTL_MAGIC, 0x03, struct zcopy_fanout)
 
 #endif /* _UAPI_LINUX_ZCOPY_H */

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ZCOPY_IOC_FANOUT: one file range to many sockets.  Each batch of the
+ * page cache is looked up and pinned once, then handed to every target
+ * that is at that point of the range; each socket takes its own page
+ * references.  No socket is ever waited for (see the uapi header), so a
+ * slow consumer cannot hold up the others.
+ */
+
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/zcopy.h>
+
+#include "pages.h"
+#include "send.h"
+#include "sock.h"
+#include "zcopy.h"
+
+struct zc_fan_target {
+	struct socket *sock;
+	enum zc_sock_kind kind;
+	bool active;		/* may take more in this call */
+	u64 start;		/* its bytes_sent when the call began */
+};
+
+/*
+ * The part of @b from byte @skip on, as a batch @v that shares @b's pages
+ * and holds no references of its own (it is never released).
+ */
+static void zc_batch_view(const struct zc_batch *b, size_t skip,
+			  struct zc_batch *v)
+{
+	unsigned int i;
+
+	v->nr = 0;
+	v->bytes = 0;
+	v->spliceable = b->spliceable;
+	for (i = 0; i < b->nr; i++) {
+		struct bio_vec bv = b->bv[i];
+
+		if (skip >= bv.bv_len) {
+			skip -= bv.bv_len;
+			continue;
+		}
+		bv.bv_offset += skip;
+		bv.bv_len -= skip;
+		skip = 0;
+		v->bv[v->nr++] = bv;
+		v->bytes += bv.bv_len;
+	}
+}
+
+/* Hand what target @ft can take of batch @b (which starts at @pos) to it. */
+static u64 zc_fan_one(struct zc_stats *stats, const struct zcopy_fanout *args,
+		      struct zcopy_target *t, struct zc_fan_target *ft,
+		      const struct zc_batch *b, struct zc_batch *view, loff_t pos)
+{
+	loff_t tpos = args->offset + t->bytes_sent;
+	loff_t end = args->offset + args->length;
+	enum zc_counter reason;
+	int sent;
+
+	if (tpos < pos || tpos >= pos + (loff_t)b->bytes)
+		return 0;	/* elsewhere in the range */
+	zc_batch_view(b, tpos - pos, view);
+	reason = zc_sock_copy_reason(ft->sock, ft->kind, view);
+	if ((args->flags & ZCOPY_SEND_STRICT) && reason != ZC_BYTES_BY_REF) {
+		sent = -EXDEV;
+	} else {
+		sent = zc_sock_send_nowait(ft->sock, ft->kind, view,
+					   tpos + (loff_t)view->bytes < end);
+	}
+	if (sent <= 0) {
+		if (t->bytes_sent == ft->start)
+			t->error = -sent;
+		ft->active = false;
+		return 0;
+	}
+	zc_stats_add(stats, reason, sent);
+	t->bytes_sent += sent;
+	if ((size_t)sent < view->bytes || t->bytes_sent >= args->length)
+		ft->active = false;	/* full, or done */
+	return sent;
+}
+
+/* The lowest position an active target is at, or -1 when none is. */
+static loff_t zc_fan_next(const struct zcopy_fanout *args,
+			  const struct zcopy_target *t,
+			  const struct zc_fan_target *ft, size_t *max_send)
+{
+	loff_t pos = -1;
+	unsigned int i;
+
+	*max_send = SIZE_MAX;
+	for (i = 0; i < args->nr_targets; i++) {
+		loff_t p = args->offset + t[i].bytes_sent;
+
+		if (!ft[i].active)
+			continue;
+		if (pos < 0 || p < pos)
+			pos = p;
+		*max_send = min(*max_send, zc_sock_max_send(ft[i].sock, ft[i].kind));
+	}
+	return pos;
+}
+
+static int zc_fan_loop(struct zc_stats *stats, const struct zcopy_fanout *args,
+		       struct zcopy_target *t, struct zc_fan_target *ft,
+		       struct file *file, u64 *progress)
+{
+	unsigned int max_pages = zc_send_max_batch_pages();
+	loff_t end = args->offset + args->length;
+	struct zc_batch b, view;
+	int ret;
+
+	ret = zc_batch_init(&b, max_pages, stats);
+	if (ret)
+		return ret;
+	ret = zc_batch_init(&view, max_pages, stats);
+	if (ret)
+		goto err_view;
+	b.nodiskio = args->flags & ZCOPY_SEND_NODISKIO;
+	for (;;) {
+		loff_t isize = i_size_read(file_inode(file));
+		size_t max_send;
+		loff_t pos = zc_fan_next(args, t, ft, &max_send);
+		unsigned int i;
+
+		if (pos < 0 || pos >= isize)
+			break;	/* every target done, or end of file */
+		ret = zc_batch_fill(&b, file, pos,
+				    zc_send_batch_len(pos, min(end, isize) - pos,
+						      max_pages, max_send));
+		if (ret)
+			break;
+		if (!b.bytes) {
+			if (b.uncached)
+				ret = -EAGAIN;
+			break;
+		}
+		for (i = 0; i < args->nr_targets; i++)
+			if (ft[i].active)
+				*progress += zc_fan_one(stats, args, &t[i], &ft[i],
+							&b, &view, pos);
+		/* Every socket holds its own references on what it queued. */
+		zc_batch_release(&b);
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		cond_resched();
+	}
+	zc_batch_destroy(&view);
+err_view:
+	zc_batch_destroy(&b);
+	return ret;
+}
+
+int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
+	      struct zcopy_target *t)
+{
+	struct zc_fan_target *ft;
+	u64 progress = 0;
+	struct file *file;
+	unsigned int i;
+	int ret, err;
+
+	file = fget(args->file_fd);
+	if (!file)
+		return -EBADF;
+	ret = zc_send_check_file(file);
+	if (ret)
+		goto err_file;
+	if (args->offset >= i_size_read(file_inode(file))) {
+		ret = -EINVAL;
+		goto err_file;
+	}
+	ft = kcalloc(args->nr_targets, sizeof(*ft), GFP_KERNEL);
+	if (!ft) {
+		ret = -ENOMEM;
+		goto err_file;
+	}
+	for (i = 0; i < args->nr_targets; i++) {
+		t[i].error = 0;
+		ft[i].start = t[i].bytes_sent;
+		ft[i].sock = sockfd_lookup(t[i].sock_fd, &err);
+		if (!ft[i].sock) {
+			t[i].error = -err;
+			continue;
+		}
+		err = zc_sock_classify(ft[i].sock, &ft[i].kind);
+		if (err)
+			t[i].error = -err;
+		else
+			ft[i].active = t[i].bytes_sent < args->length;
+	}
+
+	ret = zc_fan_loop(stats, args, t, ft, file, &progress);
+	/* What reached a socket is reported per target, not as an error. */
+	if (progress)
+		ret = 0;
+
+	for (i = 0; i < args->nr_targets; i++) {
+		if (!ft[i].sock)
+			continue;
+		if (t[i].bytes_sent != ft[i].start)
+			zc_stats_inc(stats, zc_sock_sends_counter(ft[i].kind));
+		sockfd_put(ft[i].sock);
+	}
+	kfree(ft);
+err_file:
+	fput(file);
+	return ret;
+}
+
+/* Everything in the request that can be judged without the fds. */
+static int zc_fanout_check_args(const struct zcopy_fanout *args)
+{
+	unsigned int i;
+
+	if (args->size != sizeof(*args) || args->flags & ~(u32)ZCOPY_SEND_FLAGS_ALL)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
+		if (args->reserved[i])
+			return -EINVAL;
+	if (!args->nr_targets || args->nr_targets > ZCOPY_FANOUT_MAX || !args->length)
+		return -EINVAL;
+	if (args->offset > LLONG_MAX || args->length > LLONG_MAX - args->offset)
+		return -EINVAL;
+	return 0;
+}
+
+long zc_ioctl_fanout(struct zc_file *zf, void __user *uarg)
+{
+	struct zcopy_fanout args;
+	struct zcopy_target *t;
+	void __user *ut;
+	unsigned int i;
+	int ret;
+
+	zc_stats_inc(&zf->stats, ZC_FANOUT_CALLS);
+	if (copy_from_user(&args, uarg, sizeof(args))) {
+		ret = -EFAULT;
+		goto err;
+	}
+	ret = zc_fanout_check_args(&args);
+	if (ret)
+		goto err;
+	ut = u64_to_user_ptr(args.targets);
+	t = kmalloc_array(args.nr_targets, sizeof(*t), GFP_KERNEL);
+	if (!t) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	if (copy_from_user(t, ut, args.nr_targets * sizeof(*t))) {
+		ret = -EFAULT;
+		goto err_targets;
+	}
+	for (i = 0; i < args.nr_targets; i++) {
+		if (t[i].reserved[0] || t[i].reserved[1] || t[i].bytes_sent > args.length) {
+			ret = -EINVAL;
+			goto err_targets;
+		}
+	}
+	ret = zc_fanout(&zf->stats, &args, t);
+	if (ret)
+		goto err_targets;
+	/* The data is on its way: a failure here cannot take it back. */
+	if (copy_to_user(ut, t, args.nr_targets * sizeof(*t)))
+		ret = -EFAULT;
+	kfree(t);
+	return ret;
+
+err_targets:
+	kfree(t);
+err:
+	zc_stats_error(&zf->stats, ret);
+	return ret;
+}
