@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * zcopy send FILE HOST:PORT [--offset N] [--len N] [--udp] [--strict]
- *            [--stats]
+ *            [--nodiskio] [--stats]
+ * zcopy send --fanout FILE HOST:PORT HOST:PORT... (see send_fanout.c)
  * Connect to HOST:PORT ([v6addr]:PORT for IPv6) and send the file range
  * with ZCOPY_IOC_SEND; over TCP, wait for the peer to close; print
  * "sent=<bytes>".  --stats adds this call's
@@ -27,7 +28,8 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: zcopy send FILE HOST:PORT [--offset N] [--len N] "
-		"[--udp] [--strict] [--stats]\n"
+		"[--udp] [--strict] [--nodiskio] [--stats]\n"
+		"       zcopy send --fanout FILE HOST:PORT HOST:PORT... [same options]\n"
 		"       HOST is an IPv4 address or [IPv6 address]\n");
 	return 2;
 }
@@ -72,8 +74,10 @@ static void print_fd_stats(int dev)
 int cmd_send(int argc, char **argv)
 {
 	unsigned long long offset = 0, len = 0, total = 0;
-	int udp = 0, strict = 0, stats = 0, have_len = 0;
+	int udp = 0, strict = 0, stats = 0, have_len = 0, fanout = 0, nodiskio = 0;
 	const char *file = NULL, *dest = NULL;
+	char *dests[ZCOPY_FANOUT_MAX];
+	int ndests = 0;
 	struct sockaddr_storage ss;
 	struct zcopy_send req;
 	socklen_t sslen;
@@ -94,8 +98,15 @@ int cmd_send(int argc, char **argv)
 			strict = 1;
 		} else if (!strcmp(argv[i], "--stats")) {
 			stats = 1;
+		} else if (!strcmp(argv[i], "--fanout")) {
+			fanout = 1;
+		} else if (!strcmp(argv[i], "--nodiskio")) {
+			nodiskio = 1;
 		} else if (!file) {
 			file = argv[i];
+		} else if (fanout && ndests < ZCOPY_FANOUT_MAX) {
+			dests[ndests++] = argv[i];
+			dest = dests[0];
 		} else if (!dest) {
 			dest = argv[i];
 		} else {
@@ -104,6 +115,10 @@ int cmd_send(int argc, char **argv)
 	}
 	if (!file || !dest)
 		return usage();
+	if (fanout && udp) {
+		fprintf(stderr, "zcopy: --fanout sends over TCP\n");
+		return usage();
+	}
 	if (zc_parse_hostport(dest, &ss, &sslen)) {
 		fprintf(stderr, "zcopy: bad address '%s'\n", dest);
 		return usage();
@@ -116,6 +131,14 @@ int cmd_send(int argc, char **argv)
 	}
 	if (!have_len)
 		len = (unsigned long long)st.st_size > offset ? st.st_size - offset : 0;
+	if (fanout) {
+		i = zc_send_fanout(dev, fd, offset, len,
+				   (strict ? ZCOPY_SEND_STRICT : 0) |
+				   (nodiskio ? ZCOPY_SEND_NODISKIO : 0), dests, ndests);
+		if (stats)
+			print_fd_stats(dev);
+		return i;
+	}
 	sock = socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (sock < 0 || connect(sock, (struct sockaddr *)&ss, sslen)) {
 		fprintf(stderr, "zcopy: connect to %s: %s\n", dest, strerror(errno));
@@ -125,7 +148,8 @@ int cmd_send(int argc, char **argv)
 	while (total < len) {
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
-		req.flags = strict ? ZCOPY_SEND_STRICT : 0;
+		req.flags = (strict ? ZCOPY_SEND_STRICT : 0) |
+			    (nodiskio ? ZCOPY_SEND_NODISKIO : 0);
 		req.file_fd = fd;
 		req.sock_fd = sock;
 		req.offset = offset + total;
@@ -133,6 +157,10 @@ int cmd_send(int argc, char **argv)
 		if (ioctl(dev, ZCOPY_IOC_SEND, &req)) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN && nodiskio) {
+				usleep(10000);	/* readahead was started: wait */
+				continue;
+			}
 			fprintf(stderr, "zcopy: ZCOPY_IOC_SEND: %s (after %llu bytes)\n",
 				strerror(errno), total);
 			printf("sent=%llu\n", total);

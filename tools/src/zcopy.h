@@ -16,6 +16,11 @@ int zc_parse_port(const char *s);
 /* "a.b.c.d:PORT" or "[v6]:PORT" into @ss; 0 or -1. */
 int zc_parse_hostport(const char *arg, struct sockaddr_storage *ss, socklen_t *len);
 
+/* zcopy send --fanout: FILE's range to every one of @dests (send_fanout.c). */
+int zc_send_fanout(int dev, int fd, unsigned long long offset,
+		   unsigned long long len, unsigned int flags,
+		   char **dests, int n);
+
 int cmd_version(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_recv(int argc, char **argv);
