@@ -6,12 +6,35 @@
  * sendmsg and the module never pins more than one batch per call.
  */
 
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/net.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 
 #include "compat.h"
 #include "pages.h"
+
+/*
+ * Pages all sends together may hold at once (0: a sixteenth of RAM), so
+ * that no user can pin all memory through the module.  A batch that would
+ * go past it ends early (a short batch, never a wait), but always takes
+ * its first folio, so every call progresses: the limit can be exceeded by
+ * at most one folio per send in progress.
+ */
+static unsigned long max_pinned_pages;
+module_param(max_pinned_pages, ulong, 0644);
+MODULE_PARM_DESC(max_pinned_pages,
+		 "Pages all sends may pin at once (0: a sixteenth of RAM)");
+
+static bool zc_pin_limit_reached(unsigned long pages)
+{
+	unsigned long limit = READ_ONCE(max_pinned_pages);
+
+	if (!limit)
+		limit = totalram_pages() / 16;
+	return atomic64_read(&zc_global_stats.v[ZC_PAGES_PINNED]) + pages > limit;
+}
 
 int zc_batch_init(struct zc_batch *b, unsigned int max_pages,
 		  struct zc_stats *stats)
@@ -188,6 +211,10 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 		}
 		off = pos - folio_pos(folio);
 		part = min_t(size_t, folio_size(folio) - off, end - pos);
+		if (b->nr && zc_pin_limit_reached(zc_pages_spanned(off, part))) {
+			folio_put(folio);
+			break;
+		}
 		zc_batch_add(b, folio, off, part);
 		spanned += zc_pages_spanned(off, part);
 		pos += part;
