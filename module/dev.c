@@ -48,7 +48,8 @@ static long zc_ioctl_version(void __user *uarg)
 	v.major = ZCOPY_VERSION_MAJOR;
 	v.minor = ZCOPY_VERSION_MINOR;
 	v.patch = ZCOPY_VERSION_PATCH;
-	v.features = ZCOPY_FEATURE_SEND | ZCOPY_FEATURE_FANOUT | ZCOPY_FEATURE_NODISKIO;
+	v.features = ZCOPY_FEATURE_SEND | ZCOPY_FEATURE_FANOUT | ZCOPY_FEATURE_NODISKIO |
+		     ZCOPY_FEATURE_SENDV;
 #ifdef ZC_SEND_BY_SPLICE
 	v.features |= ZCOPY_FEATURE_SPLICE_PAGES;
 #endif
@@ -74,6 +75,8 @@ static long zc_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return zc_ioctl_stats(zf, uarg);
 	case ZCOPY_IOC_FANOUT:
 		return zc_ioctl_fanout(zf, uarg);
+	case ZCOPY_IOC_SENDV:
+		return zc_ioctl_sendv(zf, uarg);
 	default:
 		zc_stats_inc(&zf->stats, ZC_IOCTL_UNKNOWN);
 		return -ENOTTY;

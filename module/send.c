@@ -79,22 +79,13 @@ int zc_send_check_file(struct file *file)
 	return 0;
 }
 
-struct zc_send_ctx {
-	struct zc_stats *stats;
-	struct file *file;
-	struct socket *sock;
-	enum zc_sock_kind kind;
-	bool strict;
-	bool nodiskio;
-	struct zc_batch batch;
-};
 
 /*
  * Send [@pos, @end) batch by batch.  Returns the bytes queued if any (an
  * error or signal after that only shortens the count), else 0 at end of
  * file or an error.
  */
-static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
+s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 {
 	struct inode *inode = file_inode(c->file);
 	unsigned int max_pages = zc_send_max_batch_pages();
@@ -133,7 +124,8 @@ static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 			ret = -EXDEV;
 			break;
 		}
-		sent = zc_sock_send(c->sock, c->kind, b, pos + b->bytes < end);
+		sent = zc_sock_send(c->sock, c->kind, b,
+				    pos + b->bytes < end || c->more_after);
 		len = b->bytes;
 		/* The stack holds its own references on what it queued. */
 		zc_batch_release(b);

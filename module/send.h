@@ -7,6 +7,8 @@
 #include <linux/types.h>
 #include <linux/zcopy.h>
 
+#include "pages.h"
+#include "sock.h"
 #include "stats.h"
 
 int zc_send_check_args(const struct zcopy_send *args);
@@ -14,6 +16,20 @@ size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
 			 size_t max_send);
 int zc_send(struct zc_stats *stats, struct zcopy_send *args);
 int zc_send_check_file(struct file *file);
+
+/* One file range to one socket, as a part of a send. */
+struct zc_send_ctx {
+	struct zc_stats *stats;
+	struct file *file;
+	struct socket *sock;
+	enum zc_sock_kind kind;
+	bool strict;
+	bool nodiskio;
+	bool more_after;	/* more of the stream follows this range */
+	struct zc_batch batch;
+};
+
+s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end);
 unsigned int zc_send_max_batch_pages(void);
 
 struct zcopy_fanout;

@@ -10,6 +10,7 @@
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
 #include <linux/socket.h>
+#include <linux/uaccess.h>
 #include <linux/uio.h>
 #include <linux/zcopy.h>
 #include <linux/udp.h>
@@ -246,4 +247,20 @@ int zc_sock_send_nowait(struct socket *sock, enum zc_sock_kind kind,
 			const struct zc_batch *b, bool more)
 {
 	return __zc_sock_send(sock, kind, b, more, true);
+}
+
+/*
+ * @len bytes of user memory at @buf to @sock, copied by the socket as
+ * send(2) would.  Returns the bytes queued, or an error if none were.
+ */
+int zc_sock_send_user(struct socket *sock, void __user *buf, size_t len,
+		      bool more)
+{
+	struct msghdr msg = {};
+
+	if (!access_ok(buf, len))
+		return -EFAULT;
+	msg.msg_flags = zc_sock_msg_flags(sock, false) | (more ? MSG_MORE : 0);
+	iov_iter_ubuf(&msg.msg_iter, ITER_SOURCE, buf, len);
+	return sock_sendmsg(sock, &msg);
 }

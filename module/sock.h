@@ -22,6 +22,8 @@ enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 				    const struct zc_batch *b);
 int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 		 const struct zc_batch *b, bool more);
+int zc_sock_send_user(struct socket *sock, void __user *buf, size_t len,
+		      bool more);
 int zc_sock_send_nowait(struct socket *sock, enum zc_sock_kind kind,
 			const struct zc_batch *b, bool more);
 

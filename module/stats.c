@@ -39,6 +39,8 @@ static const char *const zc_counter_names[ZC_NR_COUNTERS] = {
 	[ZC_SENDS_UDP]		= "sends_udp",
 	[ZC_SENDS_UNIX]		= "sends_unix",
 	[ZC_FANOUT_CALLS]	= "fanout_calls",
+	[ZC_SENDV_CALLS]	= "sendv_calls",
+	[ZC_BYTES_COPIED_USER_SEGMENTS] = "bytes_copied_user_segments",
 };
 
 const char *zc_counter_name(enum zc_counter c)

@@ -18,6 +18,7 @@ struct zc_file {
 long zc_ioctl_send(struct zc_file *zf, void __user *uarg);
 long zc_ioctl_stats(struct zc_file *zf, void __user *uarg);
 long zc_ioctl_fanout(struct zc_file *zf, void __user *uarg);
+long zc_ioctl_sendv(struct zc_file *zf, void __user *uarg);
 
 int zc_debugfs_init(void);
 void zc_debugfs_exit(void);

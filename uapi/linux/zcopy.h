@@ -55,6 +55,7 @@ struct zcopy_version {
  * ZCOPY_FEATURE_SEND: ZCOPY_IOC_SEND and ZCOPY_IOC_STATS exist.
  * ZCOPY_FEATURE_FANOUT: ZCOPY_IOC_FANOUT exists.
  * ZCOPY_FEATURE_NODISKIO: ZCOPY_SEND_NODISKIO is understood.
+ * ZCOPY_FEATURE_SENDV: ZCOPY_IOC_SENDV exists.
  * ZCOPY_FEATURE_SPLICE_PAGES: sends use sendmsg(MSG_SPLICE_PAGES) (6.5+);
  *	without it they use ->sendpage, and sockets without one (UDP over
  *	IPv6 before 6.5) copy, counted as bytes_copied_unspliceable.
@@ -63,6 +64,7 @@ struct zcopy_version {
 #define ZCOPY_FEATURE_SPLICE_PAGES	_BITULL(1)
 #define ZCOPY_FEATURE_FANOUT		_BITULL(2)
 #define ZCOPY_FEATURE_NODISKIO		_BITULL(3)
+#define ZCOPY_FEATURE_SENDV		_BITULL(4)
 #define ZCOPY_FEATURE_KUNIT		_BITULL(63)
 
 /**
@@ -328,5 +330,93 @@ struct zcopy_fanout {
  *  * ENOMEM - out of memory.
  */
 #define ZCOPY_IOC_FANOUT	_IOWR(ZCOPY_IOCTL_MAGIC, 0x03, struct zcopy_fanout)
+
+/* Most segments in one ZCOPY_IOC_SENDV call. */
+#define ZCOPY_SENDV_MAX_SEGS	64
+/* Largest memory segment (a protocol header or trailer, not a body). */
+#define ZCOPY_SEG_MEM_MAX	(1U << 20)
+
+/* zcopy_segment.type */
+#define ZCOPY_SEG_FILE		1	/* bytes of a file, by page reference */
+#define ZCOPY_SEG_MEM		2	/* bytes of user memory, copied */
+
+/**
+ * struct zcopy_segment - one piece of a ZCOPY_IOC_SENDV stream.
+ * @type:     in: ZCOPY_SEG_FILE or ZCOPY_SEG_MEM.
+ * @fd:       in: FILE: a regular file open for reading (each segment may
+ *            name another file); MEM: must be -1.
+ * @offset:   in: FILE: byte offset in the file; MEM: must be 0.
+ * @addr:     in: MEM: user address of the bytes; FILE: must be 0.
+ * @length:   in: bytes in the segment, > 0; at most ZCOPY_SEG_MEM_MAX
+ *            for a memory segment.
+ * @reserved: in: must be 0.
+ */
+struct zcopy_segment {
+	__u32 type;
+	__s32 fd;
+	__u64 offset;
+	__u64 addr;
+	__u64 length;
+	__u64 reserved[2];
+};
+
+/**
+ * struct zcopy_sendv - a vector of file and memory segments, one stream.
+ * @size:       in: sizeof(struct zcopy_sendv).
+ * @flags:      in: ZCOPY_SEND_* bits, as for ZCOPY_IOC_SEND.
+ * @sock_fd:    in: a connected TCP or UNIX stream socket.
+ * @nr_segs:    in: entries at @segs, 1 to ZCOPY_SENDV_MAX_SEGS.
+ * @segs:       in: user pointer to @nr_segs struct zcopy_segment.
+ * @bytes_sent: out: bytes queued, counted across segments in order.
+ * @reserved:   in: must be 0.
+ */
+struct zcopy_sendv {
+	__u32 size;
+	__u32 flags;
+	__s32 sock_fd;
+	__u32 nr_segs;
+	__u64 segs;
+	__u64 bytes_sent;
+	__u64 reserved[4];
+};
+
+/**
+ * ZCOPY_IOC_SENDV - _IOWR(ZCOPY_IOCTL_MAGIC, 0x04, struct zcopy_sendv)
+ *
+ * Send the segments in order as one byte stream: a header from memory,
+ * a body from the page cache, a trailer from memory (Solaris sendfilev,
+ * FreeBSD sendfile's header/trailer vectors, Netty's CompositeByteBuf).
+ * File segments go by page reference as with ZCOPY_IOC_SEND; memory
+ * segments are copied by the CPU (that is what the socket does with user
+ * memory) and counted as bytes_copied_user_segments.  Every piece but the
+ * stream's last carries MSG_MORE, so a small header never leaves in a
+ * frame of its own.  Every segment is checked before anything is sent.
+ * The call stops at the first segment that is not sent whole (full
+ * non-blocking socket, signal, or a file segment that reaches end of
+ * file): @bytes_sent says how far the stream got, and a later call can
+ * go on from there with the rest.  UDP is refused: a datagram per piece
+ * would not be one stream.
+ *
+ * Context: process context; may sleep.
+ *
+ * Return: 0 with @bytes_sent > 0 when anything was queued; otherwise -1
+ * and errno:
+ *  * EFAULT       - the argument, @segs or a memory segment is not valid
+ *                   user memory.
+ *  * EINVAL       - @size is wrong, an unknown flag is set, a reserved
+ *                   field is not zero, @nr_segs is 0 or more than
+ *                   ZCOPY_SENDV_MAX_SEGS, a segment's @type is unknown,
+ *                   its @length is 0 (or over ZCOPY_SEG_MEM_MAX for
+ *                   memory), its unused fields are not as documented, a
+ *                   file segment's range overflows or starts at or past
+ *                   end of file, or its file is not a regular file with a
+ *                   page cache.
+ *  * EBADF        - a file segment's @fd is not open for reading, or
+ *                   @sock_fd is not an open descriptor.
+ *  * ENOTSOCK, EAFNOSUPPORT, ENOTCONN, EPIPE, EXDEV, EAGAIN, EINTR, EIO,
+ *    ENOMEM, ECONNRESET, ENOBUFS - as for ZCOPY_IOC_SEND.
+ *  * EOPNOTSUPP   - the socket is UDP, or not TCP or UNIX stream.
+ */
+#define ZCOPY_IOC_SENDV		_IOWR(ZCOPY_IOCTL_MAGIC, 0x04, struct zcopy_sendv)
 
 #endif /* _UAPI_LINUX_ZCOPY_H */
