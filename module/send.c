@@ -79,7 +79,6 @@ int zc_send_check_file(struct file *file)
 	return 0;
 }
 
-
 /*
  * Send [@pos, @end) batch by batch.  Returns the bytes queued if any (an
  * error or signal after that only shortens the count), else 0 at end of

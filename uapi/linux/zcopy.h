@@ -334,7 +334,7 @@ struct zcopy_fanout {
 /* Most segments in one ZCOPY_IOC_SENDV call. */
 #define ZCOPY_SENDV_MAX_SEGS	64
 /* Largest memory segment (a protocol header or trailer, not a body). */
-#define ZCOPY_SEG_MEM_MAX	(1U << 20)
+#define ZCOPY_SEG_MEM_MAX	_BITUL(20)
 
 /* zcopy_segment.type */
 #define ZCOPY_SEG_FILE		1	/* bytes of a file, by page reference */
