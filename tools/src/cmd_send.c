@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * zcopy send FILE HOST:PORT [--offset N] [--len N] [--udp] [--strict]
- *            [--nodiskio] [--stats]
+ *            [--nodiskio] [--header STR] [--trailer STR] [--stats]
  * zcopy send --fanout FILE HOST:PORT HOST:PORT... (see send_fanout.c)
  * Connect to HOST:PORT ([v6addr]:PORT for IPv6) and send the file range
  * with ZCOPY_IOC_SEND; over TCP, wait for the peer to close; print
@@ -28,7 +28,8 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: zcopy send FILE HOST:PORT [--offset N] [--len N] "
-		"[--udp] [--strict] [--nodiskio] [--stats]\n"
+		"[--udp] [--strict] [--nodiskio]\n"
+		"       [--header STR] [--trailer STR] [--stats]\n"
 		"       zcopy send --fanout FILE HOST:PORT HOST:PORT... [same options]\n"
 		"       HOST is an IPv4 address or [IPv6 address]\n");
 	return 2;
@@ -77,6 +78,7 @@ int cmd_send(int argc, char **argv)
 	int udp = 0, strict = 0, stats = 0, have_len = 0, fanout = 0, nodiskio = 0;
 	const char *file = NULL, *dest = NULL;
 	char *dests[ZCOPY_FANOUT_MAX];
+	const char *header = NULL, *trailer = NULL;
 	int ndests = 0;
 	struct sockaddr_storage ss;
 	struct zcopy_send req;
@@ -102,6 +104,10 @@ int cmd_send(int argc, char **argv)
 			fanout = 1;
 		} else if (!strcmp(argv[i], "--nodiskio")) {
 			nodiskio = 1;
+		} else if (!strcmp(argv[i], "--header") && i + 1 < argc) {
+			header = argv[++i];
+		} else if (!strcmp(argv[i], "--trailer") && i + 1 < argc) {
+			trailer = argv[++i];
 		} else if (!file) {
 			file = argv[i];
 		} else if (fanout && ndests < ZCOPY_FANOUT_MAX) {
@@ -115,8 +121,12 @@ int cmd_send(int argc, char **argv)
 	}
 	if (!file || !dest)
 		return usage();
-	if (fanout && udp) {
-		fprintf(stderr, "zcopy: --fanout sends over TCP\n");
+	if ((fanout || header || trailer) && udp) {
+		fprintf(stderr, "zcopy: --fanout, --header and --trailer send over TCP\n");
+		return usage();
+	}
+	if (fanout && (header || trailer)) {
+		fprintf(stderr, "zcopy: --header and --trailer do not go with --fanout\n");
 		return usage();
 	}
 	if (zc_parse_hostport(dest, &ss, &sslen)) {
@@ -144,8 +154,16 @@ int cmd_send(int argc, char **argv)
 		fprintf(stderr, "zcopy: connect to %s: %s\n", dest, strerror(errno));
 		return 1;
 	}
+	if ((header || trailer) &&
+	    zc_send_vec(dev, fd, sock, offset, len,
+			(strict ? ZCOPY_SEND_STRICT : 0) |
+			(nodiskio ? ZCOPY_SEND_NODISKIO : 0),
+			header, trailer, &total)) {
+		printf("sent=%llu\n", total);
+		return 1;
+	}
 	/* One call normally does it all; loop only after a signal's short count. */
-	while (total < len) {
+	while (!header && !trailer && total < len) {
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
 		req.flags = (strict ? ZCOPY_SEND_STRICT : 0) |

@@ -21,6 +21,11 @@ int zc_send_fanout(int dev, int fd, unsigned long long offset,
 		   unsigned long long len, unsigned int flags,
 		   char **dests, int n);
 
+/* zcopy send --header/--trailer: one ZCOPY_IOC_SENDV stream (send_vec.c). */
+int zc_send_vec(int dev, int fd, int sock, unsigned long long off,
+		unsigned long long len, unsigned int flags, const char *hdr,
+		const char *trl, unsigned long long *total);
+
 int cmd_version(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_recv(int argc, char **argv);
