@@ -41,6 +41,7 @@ struct zc_ioctl_desc {
 static int fds[16], nfds;
 
 static uint64_t rnd(void);
+static uint64_t rnd_value(void);
 
 static void send_fixup(void *arg)
 {
@@ -56,6 +57,45 @@ static void send_fixup(void *arg)
 		s->offset = rnd() % (2 << 20);
 }
 
+static struct zcopy_target fuzz_targets[4];
+static struct zcopy_segment fuzz_segs[4];
+static char fuzz_mem[64];
+
+static void fanout_fixup(void *arg)
+{
+	struct zcopy_fanout *f = arg;
+
+	for (int i = 0; i < 4; i++) {
+		memset(&fuzz_targets[i], 0, sizeof(fuzz_targets[i]));
+		fuzz_targets[i].sock_fd = fds[rnd() % nfds];
+		fuzz_targets[i].bytes_sent = rnd() % 3 ? 0 : rnd() % (1 << 20);
+		if (rnd() % 16 == 0)
+			fuzz_targets[i].reserved[rnd() % 2] = rnd();
+	}
+	f->targets = (uintptr_t)fuzz_targets;
+	f->nr_targets = rnd() % 6;
+	f->file_fd = fds[rnd() % nfds];
+	f->length = rnd() % (1 << 20);
+	f->offset = rnd() % (2 << 20);
+}
+
+static void sendv_fixup(void *arg)
+{
+	struct zcopy_sendv *v = arg;
+
+	for (int i = 0; i < 4; i++) {
+		memset(&fuzz_segs[i], 0, sizeof(fuzz_segs[i]));
+		fuzz_segs[i].type = rnd() % 4;
+		fuzz_segs[i].fd = rnd() % 2 ? -1 : fds[rnd() % nfds];
+		fuzz_segs[i].addr = rnd() % 2 ? (uintptr_t)fuzz_mem : rnd_value();
+		fuzz_segs[i].offset = rnd() % 2 ? 0 : rnd() % (2 << 20);
+		fuzz_segs[i].length = rnd() % 2 ? rnd() % 65 : rnd_value();
+	}
+	v->segs = (uintptr_t)fuzz_segs;
+	v->nr_segs = rnd() % 6;
+	v->sock_fd = fds[rnd() % nfds];
+}
+
 /* Keep in step with the kernel-doc of each ioctl in uapi/linux/zcopy.h. */
 static const struct zc_ioctl_desc zc_ioctls[] = {
 	{ "VERSION", ZCOPY_IOC_VERSION, sizeof(struct zcopy_version),
@@ -68,6 +108,14 @@ static const struct zc_ioctl_desc zc_ioctls[] = {
 	  send_fixup },
 	{ "STATS", ZCOPY_IOC_STATS, sizeof(struct zcopy_stats),
 	  offsetof(struct zcopy_stats, size), { EFAULT, EINVAL } },
+	{ "FANOUT", ZCOPY_IOC_FANOUT, sizeof(struct zcopy_fanout),
+	  offsetof(struct zcopy_fanout, size),
+	  { EFAULT, EINVAL, EBADF, EINTR, EAGAIN, EIO, ENOMEM }, fanout_fixup },
+	{ "SENDV", ZCOPY_IOC_SENDV, sizeof(struct zcopy_sendv),
+	  offsetof(struct zcopy_sendv, size),
+	  { EFAULT, EINVAL, EBADF, ENOTSOCK, EAFNOSUPPORT, ENOTCONN, EPIPE, EXDEV,
+	    EAGAIN, EINTR, EIO, ENOMEM, ECONNRESET, ENOBUFS, EOPNOTSUPP },
+	  sendv_fixup },
 };
 
 #define NR_IOCTLS (sizeof(zc_ioctls) / sizeof(zc_ioctls[0]))
