@@ -177,6 +177,16 @@ TEST_F_TIMEOUT(veth, udp4_datagrams_fit_the_mtu, 120)
 	ASSERT_EQ(0, getsockname(rx, (struct sockaddr *)&b, &l));
 	ASSERT_EQ(0, connect(tx, (struct sockaddr *)&b, l));
 	ASSERT_EQ(0, connect(rx, (struct sockaddr *)&a, l));
+	/*
+	 * Resolve the neighbour first: a burst sent while ARP is pending is
+	 * queued only up to unres_qlen_bytes, and the rest dropped.
+	 */
+	{
+		char c = 'x';
+
+		ASSERT_EQ(1, send(tx, &c, 1, 0));
+		ASSERT_EQ(1, recv(rx, &c, 1, 0));
+	}
 	r.dgram = 1;
 	r.expect = len;
 	ASSERT_EQ(0, zc_reader_start(&r, rx, 0));

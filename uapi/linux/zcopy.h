@@ -171,7 +171,9 @@ struct zcopy_send {
  * Context: process context; may sleep (disk reads, socket buffer space).
  *
  * Return: 0 with @bytes_sent > 0 when anything was queued, even if an
- * error or a signal then stopped the call; otherwise -1 and errno:
+ * error or a signal then stopped the call (0 with @bytes_sent == 0 only
+ * when the file was cut to @offset or less just as the call began);
+ * otherwise -1 and errno:
  *  * EFAULT       - the argument is not valid user memory.
  *  * EINVAL       - @size is wrong, an unknown flag is set, @reserved is
  *                   not zero, @length is 0, @offset + @length overflows
