@@ -168,16 +168,9 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 	unsigned int i;
 	int ret, err;
 
-	file = fget(args->file_fd);
+	file = zc_send_get_file(args->file_fd, args->offset, &ret);
 	if (!file)
-		return -EBADF;
-	ret = zc_send_check_file(file);
-	if (ret)
-		goto err_file;
-	if (args->offset >= i_size_read(file_inode(file))) {
-		ret = -EINVAL;
-		goto err_file;
-	}
+		return ret;
 	ft = kcalloc(args->nr_targets, sizeof(*ft), GFP_KERNEL);
 	if (!ft) {
 		ret = -ENOMEM;
@@ -226,11 +219,9 @@ static int zc_fanout_check_args(const struct zcopy_fanout *args)
 	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
 		if (args->reserved[i])
 			return -EINVAL;
-	if (!args->nr_targets || args->nr_targets > ZCOPY_FANOUT_MAX || !args->length)
+	if (!args->nr_targets || args->nr_targets > ZCOPY_FANOUT_MAX)
 		return -EINVAL;
-	if (args->offset > LLONG_MAX || args->length > LLONG_MAX - args->offset)
-		return -EINVAL;
-	return 0;
+	return zc_send_range_ok(args->offset, args->length) ? 0 : -EINVAL;
 }
 
 long zc_ioctl_fanout(struct zc_file *zf, void __user *uarg)

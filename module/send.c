@@ -44,12 +44,13 @@ int zc_send_check_args(const struct zcopy_send *args)
 	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
 		if (args->reserved[i])
 			return -EINVAL;
-	if (!args->length)
-		return -EINVAL;
-	/* Offsets are loff_t: the range must end at or before LLONG_MAX. */
-	if (args->offset > LLONG_MAX || args->length > LLONG_MAX - args->offset)
-		return -EINVAL;
-	return 0;
+	return zc_send_range_ok(args->offset, args->length) ? 0 : -EINVAL;
+}
+
+/* A non-empty range that ends at or before LLONG_MAX (offsets are loff_t). */
+bool zc_send_range_ok(u64 offset, u64 length)
+{
+	return length && offset <= LLONG_MAX && length <= LLONG_MAX - offset;
 }
 
 /*
@@ -65,7 +66,7 @@ size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
 }
 
 /* A regular file whose data is in the page cache and can be read in. */
-int zc_send_check_file(struct file *file)
+static int zc_send_check_file(struct file *file)
 {
 	struct inode *inode = file_inode(file);
 
@@ -77,6 +78,29 @@ int zc_send_check_file(struct file *file)
 	    !file->f_mapping->a_ops->read_folio)
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The file behind @fd, with a reference, if it can be the source of a
+ * send starting at @offset (before its end); else NULL and *@err.
+ * fget() does not return O_PATH files: they are EBADF too.
+ */
+struct file *zc_send_get_file(int fd, u64 offset, int *err)
+{
+	struct file *file = fget(fd);
+
+	if (!file) {
+		*err = -EBADF;
+		return NULL;
+	}
+	*err = zc_send_check_file(file);
+	if (!*err && offset >= i_size_read(file_inode(file)))
+		*err = -EINVAL;
+	if (*err) {
+		fput(file);
+		return NULL;
+	}
+	return file;
 }
 
 /*
@@ -147,7 +171,6 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args)
 {
 	struct zc_send_ctx c = { .stats = stats };
 	struct file *file;
-	loff_t isize;
 	s64 sent;
 	int ret;
 
@@ -157,13 +180,9 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args)
 	c.strict = args->flags & ZCOPY_SEND_STRICT;
 	c.nodiskio = args->flags & ZCOPY_SEND_NODISKIO;
 
-	/* fget() does not return O_PATH files: they are EBADF too. */
-	file = fget(args->file_fd);
+	file = zc_send_get_file(args->file_fd, args->offset, &ret);
 	if (!file)
-		return -EBADF;
-	ret = zc_send_check_file(file);
-	if (ret)
-		goto err_file;
+		return ret;
 	c.file = file;
 
 	c.sock = sockfd_lookup(args->sock_fd, &ret);
@@ -172,12 +191,6 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args)
 	ret = zc_sock_classify(c.sock, &c.kind);
 	if (ret)
 		goto err_sock;
-
-	isize = i_size_read(file_inode(file));
-	if (args->offset >= isize) {
-		ret = -EINVAL;
-		goto err_sock;
-	}
 
 	sent = zc_send_range(&c, args->offset, args->offset + args->length);
 	if (sent < 0) {

@@ -15,7 +15,8 @@ int zc_send_check_args(const struct zcopy_send *args);
 size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
 			 size_t max_send);
 int zc_send(struct zc_stats *stats, struct zcopy_send *args);
-int zc_send_check_file(struct file *file);
+bool zc_send_range_ok(u64 offset, u64 length);
+struct file *zc_send_get_file(int fd, u64 offset, int *err);
 
 /* One file range to one socket, as a part of a send. */
 struct zc_send_ctx {

@@ -33,7 +33,6 @@ static int zc_sendv_check_args(const struct zcopy_sendv *a)
 /* Check one segment; a file segment's file is returned in @filep. */
 static int zc_seg_check(const struct zcopy_segment *s, struct file **filep)
 {
-	struct file *file;
 	int ret;
 
 	if (s->reserved[0] || s->reserved[1] || !s->length)
@@ -52,21 +51,10 @@ static int zc_seg_check(const struct zcopy_segment *s, struct file **filep)
 			return -EFAULT;
 		return 0;
 	case ZCOPY_SEG_FILE:
-		if (s->addr || s->offset > LLONG_MAX ||
-		    s->length > LLONG_MAX - s->offset)
+		if (s->addr || !zc_send_range_ok(s->offset, s->length))
 			return -EINVAL;
-		file = fget(s->fd);
-		if (!file)
-			return -EBADF;
-		ret = zc_send_check_file(file);
-		if (!ret && s->offset >= i_size_read(file_inode(file)))
-			ret = -EINVAL;
-		if (ret) {
-			fput(file);
-			return ret;
-		}
-		*filep = file;
-		return 0;
+		*filep = zc_send_get_file(s->fd, s->offset, &ret);
+		return ret;
 	default:
 		return -EINVAL;
 	}
