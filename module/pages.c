@@ -19,21 +19,24 @@
  * Pages all sends together may hold at once (0: a sixteenth of RAM), so
  * that no user can pin all memory through the module.  A batch that would
  * go past it ends early (a short batch, never a wait), but always takes
- * its first folio, so every call progresses: the limit can be exceeded by
- * at most one folio per send in progress.
+ * at least one page, so every call progresses: the limit can be exceeded
+ * by at most one page per send in progress.  Counted, as in the
+ * pages_pinned gauge, are the pages a batch spans: a reference on part of
+ * a large folio keeps all of it in memory.
  */
 static unsigned long max_pinned_pages;
 module_param(max_pinned_pages, ulong, 0644);
 MODULE_PARM_DESC(max_pinned_pages,
 		 "Pages all sends may pin at once (0: a sixteenth of RAM)");
 
-static bool zc_pin_limit_reached(unsigned long pages)
+/* Pages that may still be pinned before the limit (<= 0: none). */
+static s64 zc_pin_room(void)
 {
 	unsigned long limit = READ_ONCE(max_pinned_pages);
 
 	if (!limit)
 		limit = totalram_pages() / 16;
-	return atomic64_read(&zc_global_stats.v[ZC_PAGES_PINNED]) + pages > limit;
+	return (s64)limit - atomic64_read(&zc_global_stats.v[ZC_PAGES_PINNED]);
 }
 
 int zc_batch_init(struct zc_batch *b, unsigned int max_pages,
@@ -183,6 +186,7 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 		pgoff_t index = pos >> PAGE_SHIFT;
 		struct folio *folio;
 		size_t off, part;
+		s64 room;
 
 		folio = zc_filemap_get_folio(mapping, index);
 		if (b->nodiskio && (!folio || !folio_test_uptodate(folio))) {
@@ -211,9 +215,15 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 		}
 		off = pos - folio_pos(folio);
 		part = min_t(size_t, folio_size(folio) - off, end - pos);
-		if (b->nr && zc_pin_limit_reached(zc_pages_spanned(off, part))) {
-			folio_put(folio);
-			break;
+		room = zc_pin_room();
+		if (zc_pages_spanned(off, part) > room) {
+			if (b->nr) {
+				folio_put(folio);
+				break;
+			}
+			/* The first piece: one page at least, else what fits. */
+			part = min_t(size_t, part, max_t(s64, room, 1) * PAGE_SIZE -
+				     offset_in_page(off));
 		}
 		zc_batch_add(b, folio, off, part);
 		spanned += zc_pages_spanned(off, part);
