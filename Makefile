@@ -32,9 +32,15 @@ $(FEATURES): module/compat/probe.sh $(wildcard module/compat/probes/*.c) FORCE
 		echo "  PROBE   $(KDIR)"; module/compat/probe.sh $(KDIR) $@; fi
 
 TOOL_SRCS := $(wildcard tools/src/*.c)
+# The bench's io_uring_send_zc method needs liburing (liburing-dev, which
+# `make bench` installs); without it that method reports a skip.
+ifneq ($(wildcard /usr/include/liburing.h),)
+TOOL_CFLAGS += -DHAVE_LIBURING
+TOOL_LIBS := -luring
+endif
 tools: tools/zcopy
 tools/zcopy: $(TOOL_SRCS) $(wildcard tools/src/*.h) uapi/linux/zcopy.h
-	$(CC) $(TOOL_CFLAGS) -o $@ $(TOOL_SRCS) $(TOOL_LDFLAGS)
+	$(CC) $(TOOL_CFLAGS) -o $@ $(TOOL_SRCS) $(TOOL_LDFLAGS) $(TOOL_LIBS) -lm
 
 # The kselftest harness headers come from Debian's linux-source (see
 # tools/vm/ksft-headers); KSFT_INC may name another copy.

@@ -17,6 +17,7 @@ static const struct {
 } cmds[] = {
 	{ "version", cmd_version, "print the tool's and the loaded module's versions" },
 	{ "stats", cmd_stats, "print the module's counters ([--json])" },
+	{ "bench", cmd_bench, "measure the ways of sending a file to N consumers (-h)" },
 };
 
 static void usage(FILE *f)

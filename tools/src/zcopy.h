@@ -11,5 +11,6 @@ int zc_open_dev(void);
 
 int cmd_version(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif
