@@ -36,6 +36,11 @@ static int send_range(struct bench_job *job, int dev, int sock, size_t off, size
 				return bench_skip(job, "module has no send ioctl (ENOTTY)");
 			return bench_fail(job, "ZCOPY_IOC_SEND");
 		}
+		/* The ABI promises progress on success; do not spin if not. */
+		if (!s.bytes_sent || s.bytes_sent > len) {
+			errno = EPROTO;
+			return bench_fail(job, "ZCOPY_IOC_SEND: bytes_sent out of range");
+		}
 		off += s.bytes_sent;
 		len -= s.bytes_sent;
 	}
