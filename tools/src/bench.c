@@ -217,6 +217,7 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 	v[M_UBUFS] = led[2] >= 0 ? led[2] : NAN;
 	v[M_PC_INSERT] = led[3] >= 0 ? led[3] : NAN;
 	v[M_XMIT] = led[4] >= 0 ? led[4] : NAN;
+	v[M_LEDGER_MISSED] = led[5] >= 0 ? led[5] : NAN;
 	/* NaN if any part is unavailable: a partial sum would look like 0. */
 	v[M_CPU_COPIED] = v[M_TO_USER] + v[M_FROM_USER] + v[M_UBUFS];
 	v[M_COPIES_PER_BYTE] = v[M_CPU_COPIED] / bytes;

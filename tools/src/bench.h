@@ -86,7 +86,7 @@ int netns_lo_up(void);
 #define NETNS_PEER_ADDR		"10.199.0.2"
 
 /* Measurements of the sender and the machine (bench_measure.c). */
-#define LEDGER_NR 5
+#define LEDGER_NR 6
 extern const char *const bench_ledger_names[LEDGER_NR];
 struct bench_snap {
 	double wall, user, sys, machine;	/* seconds */
@@ -106,7 +106,7 @@ enum bench_metric {
 	M_MIBS, M_USER_GIB, M_SYS_GIB, M_SENDER_GIB, M_MACHINE_GIB,
 	M_SYSCALLS, M_NVCSW, M_NIVCSW, M_DISK_MIB,
 	M_CPU_COPIED, M_COPIES_PER_BYTE, M_BYREF,
-	M_TO_USER, M_FROM_USER, M_UBUFS, M_PC_INSERT, M_XMIT,
+	M_TO_USER, M_FROM_USER, M_UBUFS, M_PC_INSERT, M_XMIT, M_LEDGER_MISSED,
 	M_NR
 };
 struct bench_metric_info {

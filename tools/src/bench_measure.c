@@ -20,6 +20,8 @@
 const char *const bench_ledger_names[LEDGER_NR] = {
 	"copy_to_user_bytes", "copy_from_user_bytes", "skb_copy_ubufs_bytes",
 	"pagecache_insert_pages", "dev_xmit_bytes",
+	/* kprobe hits lost (e.g. recursion): the counts are then lower bounds */
+	"missed_events",
 };
 
 #define LEDGER		ZCOPY_DEBUGFS "/ledger"

@@ -30,6 +30,7 @@ const struct bench_metric_info bench_metrics[M_NR] = {
 	[M_UBUFS]		= { "skb_copy_ubufs_bytes", NULL, NULL },
 	[M_PC_INSERT]		= { "pagecache_insert_pages", NULL, NULL },
 	[M_XMIT]		= { "dev_xmit_bytes", NULL, NULL },
+	[M_LEDGER_MISSED]	= { "ledger_missed_events", NULL, NULL },
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -147,6 +148,11 @@ void bench_print_table(FILE *f, const struct bench_report *r)
 		snprintf(buf, sizeof(buf), "%d(%dcpu)", total, cpu);
 		fprintf(f, " %9s %6d\n", buf, sw);
 	}
+	for (i = k = 0; i < r->ncells; i++)
+		k += r->cells[i].max[M_LEDGER_MISSED] > 0;
+	if (k)
+		fprintf(f, "ledger: kprobe events were missed in %d rows; their ledger counts are"
+			" lower bounds (see ledger_missed_events in the JSON)\n", k);
 	fprintf(f, "model:cp = classic-model copies of the whole delivery (CPU + DMA; zero-copy"
 		" methods share one disk read: 1 + N); sw/chk = user/kernel switches per chunk"
 		" per consumer.\n");
