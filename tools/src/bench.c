@@ -179,9 +179,12 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 	else
 		bench_warm(job.file_fd, c->size);
 
+	/* The ledger is armed only around the method: the snapshots read
+	 * /proc and debugfs files, and those reads are CPU copies to user
+	 * space that are the benchmark's, not the method's. */
+	bench_snap_take(&s0);
 	if (have_ledger)
 		bench_ledger_arm(getpid());
-	bench_snap_take(&s0);
 	rc = c->method->send_all(&job);
 	for (i = 0; i < c->consumers; i++)
 		close(socks[i]);
@@ -189,12 +192,14 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 		rc = BENCH_FAIL;
 		snprintf(job.reason, sizeof(job.reason), "%s", why);
 	}
-	bench_snap_take(&s1);
+	/* The ledger's values are formatted before they are copied out, so
+	 * this read does not count itself. */
 	if (!have_ledger || bench_ledger_read(led))
 		for (i = 0; i < LEDGER_NR; i++)
 			led[i] = -1;
 	if (have_ledger)
 		bench_ledger_arm(0);
+	bench_snap_take(&s1);
 
 	if (rc != BENCH_OK) {
 		c->status = rc == BENCH_SKIP ? ST_SKIP : ST_FAIL;
