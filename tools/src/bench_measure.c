@@ -60,30 +60,39 @@ static uint64_t self_read_bytes(void)
 	return v;
 }
 
-/* Value of counter name in a "name value" file; -1 if absent. */
-static int64_t named_value(const char *path, const char *name)
+/*
+ * Values of the named counters in a "name value" file, read in one pass
+ * (one open, one read of the whole file): -1 where absent or not a number
+ * ("unavailable").  One pass matters for the ledger: a second read would
+ * count the copy-out of the first.  Returns -1 if the file cannot be read.
+ */
+static int named_values(const char *path, const char *const *names, int n, int64_t *out)
 {
 	FILE *f = fopen(path, "r");
-	char n[128], val[64];
-	int64_t ret = -1;
+	char name[128], val[64];
+	int i;
 
+	for (i = 0; i < n; i++)
+		out[i] = -1;
 	if (!f)
 		return -1;
-	while (fscanf(f, "%127s %63s", n, val) == 2)
-		if (!strcmp(n, name)) {
-			if (sscanf(val, "%lld", (long long *)&ret) != 1)
-				ret = -1;	/* "unavailable" */
-			break;
-		}
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	while (fscanf(f, "%127s %63s", name, val) == 2)
+		for (i = 0; i < n; i++)
+			if (!strcmp(name, names[i]) &&
+			    sscanf(val, "%lld", (long long *)&out[i]) != 1)
+				out[i] = -1;
 	fclose(f);
-	return ret;
+	return 0;
 }
 
 void bench_snap_take(struct bench_snap *s)
 {
 	struct rusage ru;
 	struct timespec ts;
+	static const char *const by_ref[] = { "bytes_by_reference" };
 
+	named_values(COUNTERS, by_ref, 1, &s->by_ref);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	getrusage(RUSAGE_SELF, &ru);
 	s->wall = ts.tv_sec + ts.tv_nsec / 1e9;
@@ -93,7 +102,6 @@ void bench_snap_take(struct bench_snap *s)
 	s->nivcsw = ru.ru_nivcsw;
 	s->machine = machine_cpu();
 	s->read_bytes = self_read_bytes();
-	s->by_ref = named_value(COUNTERS, "bytes_by_reference");
 }
 
 int bench_ledger_arm(pid_t pid)
@@ -112,13 +120,7 @@ int bench_ledger_arm(pid_t pid)
 
 int bench_ledger_read(int64_t v[LEDGER_NR])
 {
-	int i;
-
-	if (access(LEDGER, R_OK))
-		return -1;
-	for (i = 0; i < LEDGER_NR; i++)
-		v[i] = named_value(LEDGER, bench_ledger_names[i]);
-	return 0;
+	return named_values(LEDGER, bench_ledger_names, LEDGER_NR, v);
 }
 
 /* Cold cache: write back, then drop the file's pages; system_wide also
