@@ -410,7 +410,7 @@ int cmd_bench(int argc, char **argv)
 	struct utsname u;
 	char path[512], sn[32];
 	int64_t led[LEDGER_NR];
-	int have_ledger, veth_ok = 0, rep, i, failed = 0;
+	int have_ledger, veth_ok = 0, rep, i, k, failed = 0;
 	struct opts o;
 
 	if (parse_opts(argc, argv, &o)) {
@@ -443,15 +443,17 @@ int cmd_bench(int argc, char **argv)
 			return 1;
 		}
 	}
-	fprintf(stderr, "zcopy bench: kernel %s, %d rows x %d reps, chunk %s, ledger %s;"
-		" sizes", u.release, r.ncells, o.reps, size_name(o.chunk, sn, sizeof(sn)),
-		r.ledger_state);
+	k = snprintf(r.plan, sizeof(r.plan), "%d rows x %d reps, chunk %s; sizes", r.ncells,
+		     o.reps, size_name(o.chunk, sn, sizeof(sn)));
 	for (i = 0; i < o.nsizes; i++)
-		fprintf(stderr, " %s", size_name(o.sizes[i], sn, sizeof(sn)));
+		k += snprintf(r.plan + k, sizeof(r.plan) - k, " %s",
+			      size_name(o.sizes[i], sn, sizeof(sn)));
 	if (o.big)
-		fprintf(stderr, "; %s only for 1 consumer, warm, loopback, methods %s",
-			size_name(o.big, sn, sizeof(sn)), o.big_methods);
-	fprintf(stderr, "\n");
+		snprintf(r.plan + k, sizeof(r.plan) - k,
+			 "; %s only for 1 consumer, warm, loopback, methods %s",
+			 size_name(o.big, sn, sizeof(sn)), o.big_methods);
+	fprintf(stderr, "zcopy bench: kernel %s, ledger %s, %s\n", u.release, r.ledger_state,
+		r.plan);
 
 	for (rep = 0; rep < o.reps; rep++) {
 		fprintf(stderr, "zcopy bench: rep %d/%d\n", rep + 1, o.reps);

@@ -140,6 +140,7 @@ struct bench_report {
 	const char *kernel;
 	const char *ledger_state;	/* "present" or "n/a (no ledger)" */
 	size_t chunk;
+	char plan[300];		/* the grid chosen, in words */
 };
 
 /* bench_report.c */

@@ -113,9 +113,11 @@ void bench_print_table(FILE *f, const struct bench_report *r)
 	char buf[64], s[16];
 	int i, k;
 
-	fprintf(f, "zcopy bench: kernel %s, %d reps (median, MiB/s as median [min..max]);"
-		" per GiB = per GiB delivered to all consumers; ledger %s\n",
-		r->kernel, r->reps, r->ledger_state);
+	fprintf(f, "zcopy bench: kernel %s; %s\n", r->kernel, r->plan);
+	fprintf(f, "medians of %d reps (MiB/s: median [min..max]); per GiB = per GiB delivered"
+		" to all consumers; usr/sys/snd = sender CPU, mach = whole machine (/proc/stat,"
+		" 10 ms ticks: coarse for small rows); cpucopied from the ledger (%s)\n",
+		r->reps, r->ledger_state);
 	fprintf(f, "%-17s %-4s %3s %-4s %4s %-22s", "method", "net", "N", "cache", "size",
 		"MiB/s [min..max]");
 	for (k = 1; k < NCOLS; k++)
@@ -186,6 +188,8 @@ void bench_print_json(FILE *f, const struct bench_report *r)
 	fprintf(f, ", \"reps\": %d, \"quick\": %s, \"chunk\": %zu, \"ledger\": ", r->reps,
 		r->quick ? "true" : "false", r->chunk);
 	json_str(f, r->ledger_state);
+	fprintf(f, ", \"plan\": ");
+	json_str(f, r->plan);
 	fprintf(f, ",\n \"rows\": [\n");
 	for (i = 0; i < r->ncells; i++) {
 		const struct bench_cell *c = &r->cells[i];
@@ -256,6 +260,10 @@ void bench_print_csv(FILE *f, const struct bench_report *r)
 	}
 }
 
+/* Why the last target had no value: the first row it needed that was
+ * skipped, failed or not in the grid. */
+static char missing[200];
+
 /* Median of metric m of the ok row, NaN if no such row. */
 static double cell_med(const struct bench_report *r, const char *method, int veth,
 		       int consumers, int cold, size_t size, int m)
@@ -265,17 +273,25 @@ static double cell_med(const struct bench_report *r, const char *method, int vet
 	for (i = 0; i < r->ncells; i++) {
 		const struct bench_cell *c = &r->cells[i];
 
-		if (!strcmp(c->method->name, method) && c->veth == veth &&
-		    c->consumers == consumers && c->cold == cold && c->size == size &&
-		    c->status == ST_OK)
+		if (strcmp(c->method->name, method) || c->veth != veth ||
+		    c->consumers != consumers || c->cold != cold || c->size != size)
+			continue;
+		if (c->status == ST_OK)
 			return c->med[m];
+		if (!missing[0])
+			snprintf(missing, sizeof(missing), "%s %s: %s", method,
+				 c->status == ST_SKIP ? "skipped" : "failed", c->reason);
+		return NAN;
 	}
+	if (!missing[0])
+		snprintf(missing, sizeof(missing), "no %s row of that scenario in this run", method);
 	return NAN;
 }
 
 struct target {
 	const char *what;
 	double value, limit;	/* met when value <= limit */
+	char why[200];		/* when n/a */
 };
 
 static void print_target(FILE *f, const struct target *t, int json, int first)
@@ -290,9 +306,11 @@ static void print_target(FILE *f, const struct target *t, int json, int first)
 		json_num(f, t->value);
 		fprintf(f, ", \"limit\": ");
 		json_num(f, t->limit);
-		fprintf(f, ", \"verdict\": \"%s\"}", verdict);
-	} else if (isnan(t->value)) {
-		fprintf(f, "  %-62s %10s  %s\n", t->what, "n/a", verdict);
+		fprintf(f, ", \"verdict\": \"%s\", \"why_na\": ", verdict);
+		json_str(f, isnan(t->value) || isnan(t->limit) ? t->why : "");
+		fprintf(f, "}");
+	} else if (isnan(t->value) || isnan(t->limit)) {
+		fprintf(f, "  %-62s %10s  %s (%s)\n", t->what, "n/a", verdict, t->why);
 	} else {
 		fprintf(f, "  %-62s %10.3f  %s (limit %.3g)\n", t->what, t->value, verdict,
 			t->limit);
@@ -308,23 +326,40 @@ void bench_print_targets(FILE *f, const struct bench_report *r, int json)
 	double best = NAN, zc, v;
 	int i, n = 0;
 
+	missing[0] = 0;
 	zc = cell_med(r, "zcopy", 0, 1, 0, mid, M_SENDER_GIB);
+	t[n] = (struct target){ "zcopy sender CPU-copied bytes (64M warm lo 1) = 0",
+		cell_med(r, "zcopy", 0, 1, 0, mid, M_CPU_COPIED), 0, "" };
+	if (isnan(t[n].value) && !missing[0])
+		snprintf(missing, sizeof(missing), "the loaded module has no copy ledger");
+	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
+
+	missing[0] = 0;
 	for (i = 0; i < 4; i++) {
 		v = cell_med(r, zc_rivals[i], 0, 1, 0, mid, M_SENDER_GIB);
 		if (!isnan(v) && (isnan(best) || v < best))
 			best = v;
 	}
-	t[n++] = (struct target){ "zcopy sender CPU-copied bytes (64M warm lo 1) = 0",
-		cell_med(r, "zcopy", 0, 1, 0, mid, M_CPU_COPIED), 0 };
-	t[n++] = (struct target){ "zcopy CPU/GiB / best(sendfile,splice,msgzc,uring) <= 0.9",
-		zc / best, 0.9 };
-	t[n++] = (struct target){ "zcopy CPU/GiB / read_write (64M warm lo 1) <= 0.5",
-		zc / cell_med(r, "read_write", 0, 1, 0, mid, M_SENDER_GIB), 0.5 };
-	t[n++] = (struct target){ "zcopy_fanout / sendfile loop CPU/GiB (64M warm lo 10) <= 0.75",
+	t[n] = (struct target){ "zcopy CPU/GiB / best(sendfile,splice,msgzc,uring) <= 0.9",
+		cell_med(r, "zcopy", 0, 1, 0, mid, M_SENDER_GIB) / best, 0.9, "" };
+	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
+
+	missing[0] = 0;
+	t[n] = (struct target){ "zcopy CPU/GiB / read_write (64M warm lo 1) <= 0.5",
+		cell_med(r, "zcopy", 0, 1, 0, mid, M_SENDER_GIB) /
+		cell_med(r, "read_write", 0, 1, 0, mid, M_SENDER_GIB), 0.5, "" };
+	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
+
+	missing[0] = 0;
+	t[n] = (struct target){ "zcopy_fanout / sendfile loop CPU/GiB (64M warm lo 10) <= 0.75",
 		cell_med(r, "zcopy_fanout", 0, 10, 0, mid, M_SENDER_GIB) /
-		cell_med(r, "sendfile", 0, 10, 0, mid, M_SENDER_GIB), 0.75 };
-	t[n++] = (struct target){ "zcopy CPU/GiB 1G / 64M (warm lo 1; flat: <= 1.1)",
-		cell_med(r, "zcopy", 0, 1, 0, big, M_SENDER_GIB) / zc, 1.1 };
+		cell_med(r, "sendfile", 0, 10, 0, mid, M_SENDER_GIB), 0.75, "" };
+	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
+
+	missing[0] = 0;
+	t[n] = (struct target){ "zcopy CPU/GiB 1G / 64M (warm lo 1; flat: <= 1.1)",
+		cell_med(r, "zcopy", 0, 1, 0, big, M_SENDER_GIB) / zc, 1.1, "" };
+	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
 
 	if (json) {
 		fprintf(f, "[");
