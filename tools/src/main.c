@@ -19,6 +19,7 @@ static const struct {
 	{ "stats", cmd_stats, "print the module's counters ([--json])" },
 	{ "send", cmd_send, "send a file to HOST:PORT by page reference (sent=<bytes>)" },
 	{ "recv", cmd_recv, "receive on PORT, print bytes= sha256= per connection" },
+	{ "bench", cmd_bench, "measure the ways of sending a file to N consumers (-h)" },
 };
 
 static void usage(FILE *f)
