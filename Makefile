@@ -39,8 +39,12 @@ ifneq ($(wildcard /usr/include/liburing.h),)
 TOOL_CFLAGS += -DHAVE_LIBURING
 TOOL_LIBS := -luring
 endif
-tools: tools/zcopy
-tools/zcopy: $(TOOL_SRCS) $(wildcard tools/src/*.h) uapi/linux/zcopy.h
+# TOOL_BIN: where the tool goes; the test bed builds a static one of its
+# own (build/static/zcopy), so a dynamic tools/zcopy is never mistaken for it.
+TOOL_BIN ?= tools/zcopy
+tools: $(TOOL_BIN)
+$(TOOL_BIN): $(TOOL_SRCS) $(wildcard tools/src/*.h) uapi/linux/zcopy.h
+	@mkdir -p $(dir $@)
 	$(CC) $(TOOL_CFLAGS) -o $@ $(TOOL_SRCS) $(TOOL_LDFLAGS) $(TOOL_LIBS) -lm
 
 # The kselftest harness headers come from Debian's linux-source (see

@@ -3,11 +3,14 @@
  * zcopy: ZCOPY_IOC_SEND, the module's file range -> socket by page
  * reference.  Compiled against whatever uapi header the tree has: without
  * ZCOPY_IOC_SEND the method skips with that reason (never a made-up
- * number).  zcopy_fanout is the hook for the one-call, N-socket form.
+ * number).  zcopy_fanout sends the whole file to every consumer with
+ * ZCOPY_IOC_FANOUT: one call per round for all sockets (each page looked
+ * up once for all of them), polling for the ones that fell behind.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -72,8 +75,64 @@ int bench_zcopy(struct bench_job *job)
 }
 #endif
 
-/* Hook: one call sending the range to all consumers (issue to come). */
+#ifdef ZCOPY_IOC_FANOUT
 int bench_zcopy_fanout(struct bench_job *job)
 {
-	return bench_skip(job, "module has no fan-out send ioctl yet");
+	struct zcopy_target t[ZCOPY_FANOUT_MAX];
+	struct pollfd p[ZCOPY_FANOUT_MAX];
+	int dev, i, np, rc = BENCH_OK;
+
+	if (job->nsocks > ZCOPY_FANOUT_MAX)
+		return bench_skip(job, "more than %d consumers", ZCOPY_FANOUT_MAX);
+	dev = open(ZCOPY_DEV, O_RDWR | O_CLOEXEC);
+	job->syscalls++;
+	if (dev < 0)
+		return bench_skip(job, "cannot open %s: %s", ZCOPY_DEV, strerror(errno));
+	memset(t, 0, sizeof(t));
+	for (i = 0; i < job->nsocks; i++)
+		t[i].sock_fd = job->socks[i];
+	for (;;) {
+		struct zcopy_fanout f = {
+			.size = sizeof(f), .file_fd = job->file_fd,
+			.nr_targets = job->nsocks, .length = job->size,
+			.targets = (unsigned long)t,
+		};
+
+		job->syscalls++;
+		if (ioctl(dev, ZCOPY_IOC_FANOUT, &f)) {
+			if (errno == EINTR)
+				continue;
+			rc = errno == ENOTTY ?
+			     bench_skip(job, "module has no fan-out ioctl (ENOTTY)") :
+			     bench_fail(job, "ZCOPY_IOC_FANOUT");
+			break;
+		}
+		for (i = np = 0; i < job->nsocks; i++) {
+			if (t[i].bytes_sent >= job->size)
+				continue;
+			if (t[i].error && t[i].error != EAGAIN) {
+				errno = t[i].error;
+				rc = bench_fail(job, "ZCOPY_IOC_FANOUT target");
+				goto out;
+			}
+			p[np++] = (struct pollfd){ .fd = t[i].sock_fd, .events = POLLOUT };
+		}
+		if (!np)
+			break;
+		job->syscalls++;
+		if (poll(p, np, -1) < 0 && errno != EINTR) {
+			rc = bench_fail(job, "poll");
+			break;
+		}
+	}
+out:
+	close(dev);
+	job->syscalls++;
+	return rc;
 }
+#else
+int bench_zcopy_fanout(struct bench_job *job)
+{
+	return bench_skip(job, "module has no fan-out ioctl");
+}
+#endif
