@@ -221,7 +221,9 @@ static int zc_fanout_check_args(const struct zcopy_fanout *args)
 {
 	unsigned int i;
 
-	if (args->size != sizeof(*args) || args->flags & ~(u32)ZCOPY_SEND_FLAGS_ALL)
+	/* Fan-outs do not notify (yet): one completion per target is to come. */
+	if (args->size != sizeof(*args) ||
+	    args->flags & ~(u32)(ZCOPY_SEND_FLAGS_ALL & ~ZCOPY_SEND_NOTIFY))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
 		if (args->reserved[i])

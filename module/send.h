@@ -12,7 +12,9 @@
 int zc_send_check_args(const struct zcopy_send *args);
 size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
 			 size_t max_send);
-int zc_send(struct zc_stats *stats, struct zcopy_send *args);
+struct zc_notify_queue;
+int zc_send(struct zc_stats *stats, struct zcopy_send *args,
+	    struct zc_notify_queue *nq);
 int zc_send_check_file(struct file *file);
 unsigned int zc_send_max_batch_pages(void);
 

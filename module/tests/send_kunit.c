@@ -30,7 +30,7 @@ static void zc_send_args_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zc_send_check_args(&a), -EINVAL);
 
 	zc_good_args(&a);
-	a.reserved[3] = 1;
+	a.reserved[2] = 1;
 	KUNIT_EXPECT_EQ(test, zc_send_check_args(&a), -EINVAL);
 
 	zc_good_args(&a);

@@ -58,11 +58,15 @@ struct zcopy_version {
  * ZCOPY_FEATURE_SPLICE_PAGES: sends use sendmsg(MSG_SPLICE_PAGES) (6.5+);
  *	without it they use ->sendpage, and sockets without one (UDP over
  *	IPv6 before 6.5) copy, counted as bytes_copied_unspliceable.
+ * ZCOPY_FEATURE_NOTIFY: ZCOPY_SEND_NOTIFY is understood and completion
+ *	records can be read from the /dev/zcopy descriptor (kernels whose
+ *	struct msghdr has msg_ubuf: 6.0 and later, so every supported one).
  */
 #define ZCOPY_FEATURE_SEND		_BITULL(0)
 #define ZCOPY_FEATURE_SPLICE_PAGES	_BITULL(1)
 #define ZCOPY_FEATURE_FANOUT		_BITULL(2)
 #define ZCOPY_FEATURE_NODISKIO		_BITULL(3)
+#define ZCOPY_FEATURE_NOTIFY		_BITULL(4)
 #define ZCOPY_FEATURE_KUNIT		_BITULL(63)
 
 /**
@@ -94,6 +98,9 @@ struct zcopy_version {
  *              no 0x7ffff000 cap as in sendfile(2)).
  * @bytes_sent: out: bytes queued to the socket by this call.  Only
  *              written when the ioctl returns 0.
+ * @cookie:     in: with ZCOPY_SEND_NOTIFY, any value; it is returned in
+ *              the call's struct zcopy_notification.  Without that flag
+ *              it must be 0 (it was the first reserved slot).
  * @reserved:   in: must be 0.
  */
 struct zcopy_send {
@@ -104,7 +111,8 @@ struct zcopy_send {
 	__u64 offset;
 	__u64 length;
 	__u64 bytes_sent;
-	__u64 reserved[4];
+	__u64 cookie;
+	__u64 reserved[3];
 };
 
 /*
@@ -121,10 +129,21 @@ struct zcopy_send {
  *	that is not, and return that count; EAGAIN when the first page is
  *	not cached.  Reading the missing pages in is started (readahead is
  *	submitted, not waited for), so a later call finds them cached.
+ * ZCOPY_SEND_NOTIFY: when the network stack has dropped its last
+ *	reference to the pages this call queued, queue one struct
+ *	zcopy_notification carrying @cookie on the /dev/zcopy descriptor
+ *	the ioctl was issued on (see struct zcopy_notification).  TCP
+ *	sockets only (EOPNOTSUPP otherwise); not for ZCOPY_IOC_FANOUT
+ *	(EINVAL).  Such a call is sent with sendmsg(MSG_ZEROCOPY) and a
+ *	kernel completion object (msghdr.msg_ubuf) on every kernel, not
+ *	MSG_SPLICE_PAGES or ->sendpage: pages are still attached by
+ *	reference.  A call that returns an error queues no record.
  */
 #define ZCOPY_SEND_STRICT	_BITULL(0)
 #define ZCOPY_SEND_NODISKIO	_BITULL(1)
-#define ZCOPY_SEND_FLAGS_ALL	(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO)
+#define ZCOPY_SEND_NOTIFY	_BITULL(2)
+#define ZCOPY_SEND_FLAGS_ALL	(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO | \
+				 ZCOPY_SEND_NOTIFY)
 
 /*
  * Largest payload of one UDP datagram zcopy sends (the IPv4 UDP limit).
@@ -172,7 +191,9 @@ struct zcopy_send {
  * error or a signal then stopped the call; otherwise -1 and errno:
  *  * EFAULT       - the argument is not valid user memory.
  *  * EINVAL       - @size is wrong, an unknown flag is set, @reserved is
- *                   not zero, @length is 0, @offset + @length overflows
+ *                   not zero, @cookie is not zero without
+ *                   ZCOPY_SEND_NOTIFY, @length is 0, @offset + @length
+ *                   overflows
  *                   or exceeds the largest file offset, @offset is at or
  *                   past end of file, or @file_fd is not a regular file
  *                   with a page cache (a directory, pipe, socket, device
@@ -182,7 +203,10 @@ struct zcopy_send {
  *  * ENOTSOCK     - @sock_fd is not a socket.
  *  * EAFNOSUPPORT - the socket's family is not INET, INET6 or UNIX.
  *  * EOPNOTSUPP   - the socket type or protocol is not TCP, UDP or UNIX
- *                   stream (e.g. UNIX datagram, raw, SCTP, MPTCP).
+ *                   stream (e.g. UNIX datagram, raw, SCTP, MPTCP), or
+ *                   ZCOPY_SEND_NOTIFY is set and the socket is not TCP
+ *                   or the kernel lacks msghdr.msg_ubuf (no
+ *                   ZCOPY_FEATURE_NOTIFY).
  *  * ENOTCONN     - the socket is not connected (e.g. listening).
  *  * EXDEV        - ZCOPY_SEND_STRICT is set and the stack would copy.
  *  * EAGAIN       - the socket is non-blocking and its send buffer is
@@ -314,7 +338,8 @@ struct zcopy_fanout {
  * Return: 0 when the request was valid: the per-target @error and
  * @bytes_sent say what happened to each socket; otherwise -1 and errno:
  *  * EFAULT - the argument or @targets is not valid user memory.
- *  * EINVAL - @size is wrong, an unknown flag is set, @reserved (or a
+ *  * EINVAL - @size is wrong, an unknown flag or ZCOPY_SEND_NOTIFY is
+ *             set (fan-outs do not notify), @reserved (or a
  *             target's @reserved) is not zero, @nr_targets is 0 or more
  *             than ZCOPY_FANOUT_MAX, @length is 0, @offset + @length
  *             overflows, a target's @bytes_sent is more than @length,
@@ -328,5 +353,75 @@ struct zcopy_fanout {
  *  * ENOMEM - out of memory.
  */
 #define ZCOPY_IOC_FANOUT	_IOWR(ZCOPY_IOCTL_MAGIC, 0x03, struct zcopy_fanout)
+
+/**
+ * struct zcopy_notification - the completion record of one send.
+ * @cookie:  the @cookie of the ZCOPY_IOC_SEND call; 0 in an overflow
+ *           record.
+ * @bytes:   the call's @bytes_sent; 0 in an overflow record.
+ * @flags:   ZCOPY_NOTIFY_* bits.
+ * @dropped: in an overflow record (ZCOPY_NOTIFY_OVERFLOW), how many
+ *           records were dropped since the previous overflow record;
+ *           otherwise 0.
+ * @reserved: 0.
+ *
+ * Records are read with read(2) on the /dev/zcopy descriptor that issued
+ * the calls: each read returns as many whole records as fit in the
+ * buffer (at least one; a buffer smaller than one record is EINVAL).
+ * Without O_NONBLOCK read waits for a record (EINTR on a signal); with
+ * it, EAGAIN when there is none.  poll(2) reports POLLIN | POLLRDNORM
+ * while a record is ready; write(2) is not supported.
+ *
+ * Order: records are queued in the order the calls complete, that is in
+ * the order the stack drops its last page reference of each call (for
+ * TCP that is when the data is acknowledged, or copied at local delivery,
+ * and the socket's buffers freed; calls on one socket complete in the
+ * order they were made, calls on different sockets in any order), and
+ * are read in that order.  A record is never queued before its call has
+ * returned.
+ *
+ * Overflow: at most ZCOPY_NOTIFY_QUEUE_MAX records wait per descriptor.
+ * A completion that finds the queue full is dropped, never silently: the
+ * first drop queues one extra overflow record (@flags
+ * ZCOPY_NOTIFY_OVERFLOW), which stands where the dropped records would
+ * have been and whose @dropped counts every record dropped until it is
+ * read.  Drops are also counted in the notify_dropped_overflow counter.
+ *
+ * Closing the descriptor with calls still outstanding is safe: their
+ * records, and those not read, are discarded and counted in
+ * notify_dropped_closed.  The module cannot be unloaded while any call
+ * with ZCOPY_SEND_NOTIFY is outstanding (EBUSY/EWOULDBLOCK from
+ * delete_module(2)).
+ */
+struct zcopy_notification {
+	__u64 cookie;
+	__u64 bytes;
+	__u32 flags;
+	__u32 dropped;
+	__u64 reserved;
+};
+
+/*
+ * ZCOPY_NOTIFY_* - bits in zcopy_notification.flags.
+ * ZCOPY_NOTIFY_COPIED: some or all bytes of the call were copied by the
+ *	CPU; one of the two bits below says where.
+ * ZCOPY_NOTIFY_COPIED_AT_SEND: the stack copied when the data was queued
+ *	(route without scatter-gather or checksum offload, or pages that
+ *	cannot be attached; as ZCOPY_SEND_STRICT predicts).
+ * ZCOPY_NOTIFY_COPIED_AT_DELIVERY: "the deferred copy": the data went to
+ *	a socket of this host (loopback, veth, ...) and the kernel copied
+ *	it on delivery (skb_orphan_frags_rx -> skb_copy_ubufs), because a
+ *	buffer carrying a completion object must not outlive its sender's
+ *	notion of completion.  Sends without ZCOPY_SEND_NOTIFY are not
+ *	copied there.  Counted in notify_bytes_copied_at_delivery.
+ * ZCOPY_NOTIFY_OVERFLOW: an overflow record, see above.
+ */
+#define ZCOPY_NOTIFY_COPIED		_BITUL(0)
+#define ZCOPY_NOTIFY_COPIED_AT_SEND	_BITUL(1)
+#define ZCOPY_NOTIFY_COPIED_AT_DELIVERY	_BITUL(2)
+#define ZCOPY_NOTIFY_OVERFLOW		_BITUL(3)
+
+/* Most records that wait to be read on one /dev/zcopy descriptor. */
+#define ZCOPY_NOTIFY_QUEUE_MAX	1024
 
 #endif /* _UAPI_LINUX_ZCOPY_H */
