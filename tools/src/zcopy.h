@@ -21,6 +21,9 @@ int zc_send_fanout(int dev, int fd, unsigned long long offset,
 		   unsigned long long len, unsigned int flags,
 		   char **dests, int n);
 
+/* Read and print the records of @calls notifying calls (notify.c). */
+int zc_notify_wait(int dev, unsigned long long calls);
+
 int cmd_version(int argc, char **argv);
 int cmd_send(int argc, char **argv);
 int cmd_recv(int argc, char **argv);
