@@ -81,7 +81,7 @@ static long zc_ioctl_version(void __user *uarg)
 #ifdef ZC_SEND_BY_SPLICE
 	v.features |= ZCOPY_FEATURE_SPLICE_PAGES;
 #endif
-	if (IS_ENABLED(ZC_HAVE_MSG_UBUF))
+	if (ZC_CAN_NOTIFY)
 		v.features |= ZCOPY_FEATURE_NOTIFY;
 	if (IS_ENABLED(CONFIG_KUNIT))
 		v.features |= ZCOPY_FEATURE_KUNIT;

@@ -175,7 +175,7 @@ static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
  */
 static int zc_send_check_notify(enum zc_sock_kind kind)
 {
-	if (!IS_ENABLED(ZC_HAVE_MSG_UBUF))
+	if (!ZC_CAN_NOTIFY)
 		return -EOPNOTSUPP;
 	if (kind != ZC_SOCK_TCP4 && kind != ZC_SOCK_TCP6)
 		return -EOPNOTSUPP;
