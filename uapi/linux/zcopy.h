@@ -372,13 +372,14 @@ struct zcopy_fanout {
  * it, EAGAIN when there is none.  poll(2) reports POLLIN | POLLRDNORM
  * while a record is ready; write(2) is not supported.
  *
- * Order: records are queued in the order the calls complete, that is in
- * the order the stack drops its last page reference of each call (for
- * TCP that is when the data is acknowledged, or copied at local delivery,
- * and the socket's buffers freed; calls on one socket complete in the
- * order they were made, calls on different sockets in any order), and
- * are read in that order.  A record is never queued before its call has
- * returned.
+ * Order: records are queued, and read, in the order the calls complete,
+ * that is in the order the stack drops its last reference to each call's
+ * pages (for TCP: when the data is acknowledged and, on this host, copied
+ * at delivery).  That is only guaranteed to be after the call returned.
+ * Calls on one socket usually complete in the order they were made, but
+ * not always (6.1 was seen to complete a call before the one made two
+ * calls earlier), so match records to calls by @cookie.  Each call that
+ * asked has exactly one record (or is counted in an overflow record).
  *
  * Overflow: at most ZCOPY_NOTIFY_QUEUE_MAX records wait per descriptor.
  * A completion that finds the queue full is dropped, never silently: the
