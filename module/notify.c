@@ -52,6 +52,7 @@ struct zc_notif {
 	struct list_head node;
 	u64 cookie;
 	u64 bytes;
+	u32 target;
 	unsigned long bits;
 };
 
@@ -203,7 +204,8 @@ static void zc_notif_init_ubuf(struct ubuf_info *uarg)
 	refcount_set(&uarg->refcnt, 1);	/* the call's own reference */
 }
 
-struct zc_notif *zc_notif_create(struct zc_notify_queue *q, u64 cookie)
+struct zc_notif *zc_notif_create(struct zc_notify_queue *q, u64 cookie,
+				 u32 target)
 {
 	struct zc_notif *n = kzalloc(sizeof(*n), GFP_KERNEL);
 
@@ -212,6 +214,7 @@ struct zc_notif *zc_notif_create(struct zc_notify_queue *q, u64 cookie)
 	zc_notif_init_ubuf(&n->ubuf);
 	INIT_LIST_HEAD(&n->node);
 	n->cookie = cookie;
+	n->target = target;
 	refcount_inc(&q->ref);
 	n->q = q;
 	/* Called from our own ioctl: the module is pinned already. */
@@ -273,6 +276,7 @@ static bool zc_notify_pop(struct zc_notify_queue *q,
 		q->count--;
 		rec->cookie = n->cookie;
 		rec->bytes = n->bytes;
+		rec->target = n->target;
 		rec->flags = zc_notif_flags(n);
 		*done = n;
 	}

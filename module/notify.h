@@ -23,7 +23,8 @@ ssize_t zc_notify_read(struct zc_notify_queue *q, char __user *buf,
 __poll_t zc_notify_poll(struct zc_notify_queue *q, struct file *file,
 			poll_table *wait);
 
-struct zc_notif *zc_notif_create(struct zc_notify_queue *q, u64 cookie);
+struct zc_notif *zc_notif_create(struct zc_notify_queue *q, u64 cookie,
+				 u32 target);
 struct ubuf_info *zc_notif_ubuf(struct zc_notif *n);
 /* The stack copied (some of) the call's bytes when they were queued. */
 void zc_notif_copied_at_send(struct zc_notif *n);

@@ -98,7 +98,7 @@ static int zc_send_batch(struct zc_send_ctx *c, bool more)
 {
 #ifdef ZC_HAVE_MSG_UBUF
 	if (c->notif)
-		return zc_sock_send_notify(c->sock, &c->batch, more,
+		return zc_sock_send_notify(c->sock, &c->batch, more, false,
 					   zc_notif_ubuf(c->notif));
 #endif
 	return zc_sock_send(c->sock, c->kind, &c->batch, more);
@@ -173,7 +173,7 @@ static s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
  * A notifying call goes through TCP's MSG_ZEROCOPY with msg_ubuf, which
  * UDP and UNIX sockets handle differently or not at all.
  */
-static int zc_send_check_notify(enum zc_sock_kind kind)
+int zc_send_check_notify(enum zc_sock_kind kind)
 {
 	if (!ZC_CAN_NOTIFY)
 		return -EOPNOTSUPP;
@@ -226,7 +226,7 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 	}
 
 	if (args->flags & ZCOPY_SEND_NOTIFY) {
-		c.notif = zc_notif_create(nq, args->cookie);
+		c.notif = zc_notif_create(nq, args->cookie, 0);
 		if (!c.notif) {
 			ret = -ENOMEM;
 			goto err_sock;

@@ -18,9 +18,12 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 int zc_send_check_file(struct file *file);
 unsigned int zc_send_max_batch_pages(void);
 
+enum zc_sock_kind;
+int zc_send_check_notify(enum zc_sock_kind kind);
+
 struct zcopy_fanout;
 struct zcopy_target;
 int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
-	      struct zcopy_target *targets);
+	      struct zcopy_target *targets, struct zc_notify_queue *nq);
 
 #endif /* ZCOPY_SEND_H */

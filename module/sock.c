@@ -251,11 +251,11 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
  * whose pages may not be attached is copied, with no msg_ubuf.
  */
 int zc_sock_send_notify(struct socket *sock, const struct zc_batch *b,
-			bool more, struct ubuf_info *uarg)
+			bool more, bool nowait, struct ubuf_info *uarg)
 {
 	struct msghdr msg = {};
 
-	msg.msg_flags = zc_sock_msg_flags(sock, false);
+	msg.msg_flags = zc_sock_msg_flags(sock, nowait);
 	if (b->spliceable) {
 		msg.msg_flags |= MSG_ZEROCOPY;
 		msg.msg_ubuf = uarg;

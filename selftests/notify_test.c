@@ -111,10 +111,10 @@ TEST_F(notify, arguments)
 					      ZCOPY_SEND_NOTIFY, 7, NULL));
 	close(utx);
 	close(urx);
-	/* Fan-outs do not notify. */
+	/* Nor for a fan-out. */
 	memset(&f, 0, sizeof(f));
 	f.size = sizeof(f);
-	f.flags = ZCOPY_SEND_NOTIFY;
+	f.cookie = 7;
 	f.file_fd = self->fd;
 	f.nr_targets = 1;
 	f.length = PAGE;
@@ -343,6 +343,81 @@ TEST_F_TIMEOUT(notify, close_pending_and_rmmod_refused, 900)
 	EXPECT_EQ(-1, r.first_bad);
 	zc_wait_no_pending();
 	EXPECT_EQ(1, zc_counter("notify_dropped_closed") - closed0);
+}
+
+/*
+ * A fan-out to two TCP targets and a UDP one, call after call until both
+ * TCP targets have the range: one record per target per call that gave
+ * it bytes, with the target's index; the UDP target is EOPNOTSUPP.
+ */
+TEST_F_TIMEOUT(notify, fanout_one_record_per_target, 900)
+{
+	const uint64_t len = 4ULL << 20;
+	struct zcopy_target t[3];
+	struct zcopy_notification rec;
+	struct zc_reader r[2] = { 0 };
+	int tx2, rx2, utx, urx, i;
+	uint64_t recs = 0, calls = 0, rec_bytes[2] = { 0, 0 };
+	uint64_t took[2] = { 0, 0 };
+	struct zcopy_fanout f;
+
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &tx2, &rx2));
+	ASSERT_EQ(0, zc_udp_pair(AF_INET, &utx, &urx));
+	ASSERT_EQ(0, zc_reader_start(&r[0], self->rx, 0));
+	ASSERT_EQ(0, zc_reader_start(&r[1], rx2, 0));
+	memset(t, 0, sizeof(t));
+	t[0].sock_fd = self->tx;
+	t[1].sock_fd = tx2;
+	t[2].sock_fd = utx;
+	while (t[0].bytes_sent < len || t[1].bytes_sent < len) {
+		struct pollfd p[2] = { { .fd = self->tx, .events = POLLOUT },
+				       { .fd = tx2, .events = POLLOUT } };
+		uint64_t before[2] = { t[0].bytes_sent, t[1].bytes_sent };
+
+		memset(&f, 0, sizeof(f));
+		f.size = sizeof(f);
+		f.flags = ZCOPY_SEND_NOTIFY;
+		f.file_fd = self->fd;
+		f.nr_targets = 3;
+		f.length = len;
+		f.targets = (uintptr_t)t;
+		f.cookie = 1000 + calls;
+		if (ioctl(self->dev, ZCOPY_IOC_FANOUT, &f)) {
+			ASSERT_EQ(EAGAIN, errno);
+		}
+		EXPECT_EQ(EOPNOTSUPP, t[2].error);
+		EXPECT_EQ(0, t[2].bytes_sent);
+		for (i = 0; i < 2; i++)
+			took[i] += t[i].bytes_sent != before[i];
+		calls++;
+		poll(p, 2, -1);
+	}
+	ASSERT_EQ(0, shutdown(self->tx, SHUT_WR));
+	ASSERT_EQ(0, shutdown(tx2, SHUT_WR));
+	for (i = 0; i < 2; i++) {
+		zc_reader_join(&r[i]);
+		EXPECT_EQ(len, r[i].got);
+		EXPECT_EQ(-1, r[i].first_bad);
+	}
+	while (recs < took[0] + took[1]) {
+		ASSERT_EQ(0, zc_read_one(self->dev, &rec));
+		ASSERT_EQ(0, rec.flags & ZCOPY_NOTIFY_OVERFLOW);
+		ASSERT_GT(2, rec.target);
+		ASSERT_LE(1000, rec.cookie);
+		ASSERT_GT(1000 + calls, rec.cookie);
+		rec_bytes[rec.target] += rec.bytes;
+		recs++;
+	}
+	EXPECT_EQ(len, rec_bytes[0]);
+	EXPECT_EQ(len, rec_bytes[1]);
+	zc_wait_no_pending();
+	ASSERT_EQ(0, fcntl(self->dev, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-1, read(self->dev, &rec, sizeof(rec)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(tx2);
+	close(rx2);
+	close(utx);
+	close(urx);
 }
 
 TEST_HARNESS_MAIN

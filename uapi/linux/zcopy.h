@@ -133,8 +133,10 @@ struct zcopy_send {
  *	reference to the pages this call queued, queue one struct
  *	zcopy_notification carrying @cookie on the /dev/zcopy descriptor
  *	the ioctl was issued on (see struct zcopy_notification).  TCP
- *	sockets only (EOPNOTSUPP otherwise); not for ZCOPY_IOC_FANOUT
- *	(EINVAL).  Such a call is sent with sendmsg(MSG_ZEROCOPY) and a
+ *	sockets only (EOPNOTSUPP otherwise).  With ZCOPY_IOC_FANOUT: one
+ *	record per target that took bytes in the call, with its index in
+ *	@target; a target that is not TCP gets EOPNOTSUPP in its @error.
+ *	Such a call is sent with sendmsg(MSG_ZEROCOPY) and a
  *	kernel completion object (msghdr.msg_ubuf) on every kernel, not
  *	MSG_SPLICE_PAGES or ->sendpage: pages are still attached by
  *	reference.  A call that returns an error queues no record.
@@ -303,6 +305,9 @@ struct zcopy_target {
  * @offset:     in: byte offset in the file where the range starts.
  * @length:     in: bytes in the range (> 0).
  * @targets:    in: user pointer to @nr_targets struct zcopy_target.
+ * @cookie:     in: with ZCOPY_SEND_NOTIFY, any value, returned in each
+ *              target's record; without it, must be 0 (it was the first
+ *              reserved slot).
  * @reserved:   in: must be 0.
  */
 struct zcopy_fanout {
@@ -313,7 +318,8 @@ struct zcopy_fanout {
 	__u64 offset;
 	__u64 length;
 	__u64 targets;
-	__u64 reserved[4];
+	__u64 cookie;
+	__u64 reserved[3];
 };
 
 /**
@@ -338,14 +344,16 @@ struct zcopy_fanout {
  * Return: 0 when the request was valid: the per-target @error and
  * @bytes_sent say what happened to each socket; otherwise -1 and errno:
  *  * EFAULT - the argument or @targets is not valid user memory.
- *  * EINVAL - @size is wrong, an unknown flag or ZCOPY_SEND_NOTIFY is
- *             set (fan-outs do not notify), @reserved (or a
+ *  * EINVAL - @size is wrong, an unknown flag is set, @cookie is not
+ *             zero without ZCOPY_SEND_NOTIFY, @reserved (or a
  *             target's @reserved) is not zero, @nr_targets is 0 or more
  *             than ZCOPY_FANOUT_MAX, @length is 0, @offset + @length
  *             overflows, a target's @bytes_sent is more than @length,
  *             @offset is at or past end of file, or @file_fd is not a
  *             regular file with a page cache.
  *  * EBADF  - @file_fd is not open for reading (or is O_PATH).
+ *  * EOPNOTSUPP - ZCOPY_SEND_NOTIFY is set and the kernel lacks
+ *             msghdr.msg_ubuf (no ZCOPY_FEATURE_NOTIFY).
  *  * EINTR  - a signal arrived before any target took anything.
  *  * EAGAIN - ZCOPY_SEND_NODISKIO is set and the first page needed is
  *             not in the page cache.
@@ -362,6 +370,8 @@ struct zcopy_fanout {
  * @flags:   ZCOPY_NOTIFY_* bits.
  * @dropped: in an overflow record (ZCOPY_NOTIFY_OVERFLOW), how many
  *           records were dropped since the previous overflow record;
+ *           otherwise 0.
+ * @target:  for ZCOPY_IOC_FANOUT, the index of the target in @targets;
  *           otherwise 0.
  * @reserved: 0.
  *
@@ -399,7 +409,8 @@ struct zcopy_notification {
 	__u64 bytes;
 	__u32 flags;
 	__u32 dropped;
-	__u64 reserved;
+	__u32 target;
+	__u32 reserved;
 };
 
 /*
