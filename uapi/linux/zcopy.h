@@ -139,7 +139,10 @@ struct zcopy_send {
  *	Such a call is sent with sendmsg(MSG_ZEROCOPY) and a
  *	kernel completion object (msghdr.msg_ubuf) on every kernel, not
  *	MSG_SPLICE_PAGES or ->sendpage: pages are still attached by
- *	reference.  A call that returns an error queues no record.
+ *	reference.  A call that returns an error queues no record; a
+ *	ZCOPY_IOC_SEND that returns 0 has one, even with @bytes_sent 0
+ *	(the file was truncated).  ZCOPY_SEND_STRICT does not foresee the
+ *	deferred copy at local delivery (ZCOPY_NOTIFY_COPIED_AT_DELIVERY).
  */
 #define ZCOPY_SEND_STRICT	_BITULL(0)
 #define ZCOPY_SEND_NODISKIO	_BITULL(1)
