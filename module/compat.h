@@ -27,6 +27,16 @@
 #endif
 
 /*
+ * Completion notifications pass the caller's struct ubuf_info to
+ * sendmsg() as msghdr.msg_ubuf (6.0, for io_uring): without it, none.
+ */
+#ifdef ZC_HAVE_MSG_UBUF
+#define ZC_CAN_NOTIFY	true
+#else
+#define ZC_CAN_NOTIFY	false
+#endif
+
+/*
  * The folio at @index if it is in the page cache, with a reference; else
  * NULL.  filemap_get_folio() says "absent" with NULL before 6.4 and with
  * ERR_PTR(-ENOENT) since; with no flags it has no other error, so both

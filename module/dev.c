@@ -10,6 +10,7 @@
 #include <linux/zcopy.h>
 
 #include "compat.h"
+#include "notify.h"
 #include "zcopy.h"
 
 static int zc_open(struct inode *inode, struct file *file)
@@ -18,16 +19,44 @@ static int zc_open(struct inode *inode, struct file *file)
 
 	zf = kzalloc(sizeof(*zf), GFP_KERNEL);
 	if (!zf)
-		return -ENOMEM;
+		goto err_zf;
+	zf->notify = zc_notify_queue_create();
+	if (!zf->notify)
+		goto err_notify;
 	file->private_data = zf;
 	zc_stats_inc(&zf->stats, ZC_OPENS);
 	return 0;
+
+err_notify:
+	kfree(zf);
+err_zf:
+	return -ENOMEM;
 }
 
 static int zc_release(struct inode *inode, struct file *file)
 {
-	kfree(file->private_data);
+	struct zc_file *zf = file->private_data;
+
+	/* Calls still in flight keep the queue, not the file, alive. */
+	zc_notify_queue_close(zf->notify);
+	kfree(zf);
 	return 0;
+}
+
+static ssize_t zc_read(struct file *file, char __user *buf, size_t count,
+		       loff_t *ppos)
+{
+	struct zc_file *zf = file->private_data;
+
+	return zc_notify_read(zf->notify, buf, count,
+			      file->f_flags & O_NONBLOCK);
+}
+
+static __poll_t zc_poll(struct file *file, poll_table *wait)
+{
+	struct zc_file *zf = file->private_data;
+
+	return zc_notify_poll(zf->notify, file, wait);
 }
 
 static bool zc_is_zero(const void *p, size_t len)
@@ -53,6 +82,8 @@ static long zc_ioctl_version(void __user *uarg)
 #ifdef ZC_SEND_BY_SPLICE
 	v.features |= ZCOPY_FEATURE_SPLICE_PAGES;
 #endif
+	if (ZC_CAN_NOTIFY)
+		v.features |= ZCOPY_FEATURE_NOTIFY;
 	if (IS_ENABLED(CONFIG_KUNIT))
 		v.features |= ZCOPY_FEATURE_KUNIT;
 	if (copy_to_user(uarg, &v, sizeof(v)))
@@ -87,6 +118,8 @@ static const struct file_operations zc_fops = {
 	.owner		= THIS_MODULE,
 	.open		= zc_open,
 	.release	= zc_release,
+	.read		= zc_read,
+	.poll		= zc_poll,
 	.unlocked_ioctl	= zc_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,

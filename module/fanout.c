@@ -14,6 +14,8 @@
 #include <linux/uaccess.h>
 #include <linux/zcopy.h>
 
+#include "compat.h"
+#include "notify.h"
 #include "pages.h"
 #include "send.h"
 #include "sock.h"
@@ -24,7 +26,19 @@ struct zc_fan_target {
 	enum zc_sock_kind kind;
 	bool active;		/* may take more in this call */
 	u64 start;		/* its bytes_sent when the call began */
+	struct zc_notif *notif;	/* with ZCOPY_SEND_NOTIFY */
 };
+
+static int zc_fan_send(struct zc_fan_target *ft, const struct zc_batch *b,
+		       bool more)
+{
+#ifdef ZC_HAVE_MSG_UBUF
+	if (ft->notif)
+		return zc_sock_send_notify(ft->sock, b, more, true,
+					   zc_notif_ubuf(ft->notif));
+#endif
+	return zc_sock_send_nowait(ft->sock, ft->kind, b, more);
+}
 
 /*
  * The part of @b from byte @skip on, as a batch @v that shares @b's pages
@@ -67,12 +81,10 @@ static u64 zc_fan_one(struct zc_stats *stats, const struct zcopy_fanout *args,
 		return 0;	/* elsewhere in the range */
 	zc_batch_view(b, tpos - pos, view);
 	reason = zc_sock_copy_reason(ft->sock, ft->kind, view);
-	if ((args->flags & ZCOPY_SEND_STRICT) && reason != ZC_BYTES_BY_REF) {
+	if ((args->flags & ZCOPY_SEND_STRICT) && reason != ZC_BYTES_BY_REF)
 		sent = -EXDEV;
-	} else {
-		sent = zc_sock_send_nowait(ft->sock, ft->kind, view,
-					   tpos + (loff_t)view->bytes < end);
-	}
+	else
+		sent = zc_fan_send(ft, view, tpos + (loff_t)view->bytes < end);
 	if (sent <= 0) {
 		if (t->bytes_sent == ft->start)
 			t->error = -sent;
@@ -80,6 +92,8 @@ static u64 zc_fan_one(struct zc_stats *stats, const struct zcopy_fanout *args,
 		return 0;
 	}
 	zc_stats_add(stats, reason, sent);
+	if (ft->notif && reason != ZC_BYTES_BY_REF)
+		zc_notif_copied_at_send(ft->notif);
 	t->bytes_sent += sent;
 	if ((size_t)sent < view->bytes || t->bytes_sent >= args->length)
 		ft->active = false;	/* full, or done */
@@ -159,8 +173,51 @@ err_view:
 	return ret;
 }
 
+/*
+ * A notifying fan-out: one completion object per target that can take
+ * bytes; a target that cannot notify (not TCP) is left out with its errno.
+ */
+static int zc_fan_notify_create(const struct zcopy_fanout *args,
+				struct zcopy_target *t, struct zc_fan_target *ft,
+				struct zc_notify_queue *nq)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < args->nr_targets; i++) {
+		if (!ft[i].active)
+			continue;
+		err = zc_send_check_notify(ft[i].kind);
+		if (err) {
+			t[i].error = -err;
+			ft[i].active = false;
+			continue;
+		}
+		ft[i].notif = zc_notif_create(nq, args->cookie, i);
+		if (!ft[i].notif)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* A record for each target that took bytes in this call, none for others. */
+static void zc_fan_notify_finish(const struct zcopy_fanout *args,
+				 struct zcopy_target *t, struct zc_fan_target *ft)
+{
+	unsigned int i;
+
+	for (i = 0; i < args->nr_targets; i++) {
+		if (!ft[i].notif)
+			continue;
+		if (t[i].bytes_sent != ft[i].start)
+			zc_notif_commit(ft[i].notif, t[i].bytes_sent - ft[i].start);
+		else
+			zc_notif_cancel(ft[i].notif);
+	}
+}
+
 int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
-	      struct zcopy_target *t)
+	      struct zcopy_target *t, struct zc_notify_queue *nq)
 {
 	struct zc_fan_target *ft;
 	u64 progress = 0;
@@ -191,10 +248,17 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 			ft[i].active = t[i].bytes_sent < args->length;
 	}
 
-	ret = zc_fan_loop(stats, args, t, ft, file, &progress);
-	/* What reached a socket is reported per target, not as an error. */
-	if (progress)
-		ret = 0;
+	ret = 0;
+	if (args->flags & ZCOPY_SEND_NOTIFY)
+		ret = ZC_CAN_NOTIFY ? zc_fan_notify_create(args, t, ft, nq) :
+				      -EOPNOTSUPP;
+	if (!ret) {
+		ret = zc_fan_loop(stats, args, t, ft, file, &progress);
+		/* What reached a socket is reported per target, not as an error. */
+		if (progress)
+			ret = 0;
+	}
+	zc_fan_notify_finish(args, t, ft);
 
 	for (i = 0; i < args->nr_targets; i++) {
 		if (!ft[i].sock)
@@ -215,6 +279,8 @@ static int zc_fanout_check_args(const struct zcopy_fanout *args)
 	unsigned int i;
 
 	if (args->size != sizeof(*args) || args->flags & ~(u32)ZCOPY_SEND_FLAGS_ALL)
+		return -EINVAL;
+	if (args->cookie && !(args->flags & ZCOPY_SEND_NOTIFY))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
 		if (args->reserved[i])
@@ -256,7 +322,7 @@ long zc_ioctl_fanout(struct zc_file *zf, void __user *uarg)
 			goto err_targets;
 		}
 	}
-	ret = zc_fanout(&zf->stats, &args, t);
+	ret = zc_fanout(&zf->stats, &args, t, zf->notify);
 	if (ret)
 		goto err_targets;
 	/* The data is on its way: a failure here cannot take it back. */

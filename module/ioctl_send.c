@@ -18,7 +18,7 @@ long zc_ioctl_send(struct zc_file *zf, void __user *uarg)
 		ret = -EFAULT;
 		goto err;
 	}
-	ret = zc_send(&zf->stats, &args);
+	ret = zc_send(&zf->stats, &args, zf->notify);
 	if (ret)
 		goto err;
 	/* The data is on its way: a failure here cannot take it back. */

@@ -11,6 +11,8 @@
 #include <linux/net.h>
 #include <linux/sched/signal.h>
 
+#include "compat.h"
+#include "notify.h"
 #include "pages.h"
 #include "send.h"
 #include "sock.h"
@@ -44,6 +46,8 @@ int zc_send_check_args(const struct zcopy_send *args)
 	for (i = 0; i < ARRAY_SIZE(args->reserved); i++)
 		if (args->reserved[i])
 			return -EINVAL;
+	if (args->cookie && !(args->flags & ZCOPY_SEND_NOTIFY))
+		return -EINVAL;
 	return zc_send_range_ok(args->offset, args->length) ? 0 : -EINVAL;
 }
 
@@ -103,6 +107,16 @@ struct file *zc_send_get_file(int fd, u64 offset, int *err)
 	return file;
 }
 
+static int zc_send_batch(struct zc_send_ctx *c, bool more)
+{
+#ifdef ZC_HAVE_MSG_UBUF
+	if (c->notif)
+		return zc_sock_send_notify(c->sock, &c->batch, more, false,
+					   zc_notif_ubuf(c->notif));
+#endif
+	return zc_sock_send(c->sock, c->kind, &c->batch, more);
+}
+
 /*
  * Send [@pos, @end) batch by batch.  Returns the bytes queued if any (an
  * error or signal after that only shortens the count), else 0 at end of
@@ -147,8 +161,7 @@ s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 			ret = -EXDEV;
 			break;
 		}
-		sent = zc_sock_send(c->sock, c->kind, b,
-				    pos + b->bytes < end || c->more_after);
+		sent = zc_send_batch(c, pos + b->bytes < end || c->more_after);
 		len = b->bytes;
 		/* The stack holds its own references on what it queued. */
 		zc_batch_release(b);
@@ -157,6 +170,8 @@ s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 			break;
 		}
 		zc_stats_add(c->stats, reason, sent);
+		if (c->notif && reason != ZC_BYTES_BY_REF)
+			zc_notif_copied_at_send(c->notif);
 		total += sent;
 		pos += sent;
 		if ((size_t)sent < len)
@@ -167,7 +182,21 @@ s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 	return total ? total : ret;
 }
 
-int zc_send(struct zc_stats *stats, struct zcopy_send *args)
+/*
+ * A notifying call goes through TCP's MSG_ZEROCOPY with msg_ubuf, which
+ * UDP and UNIX sockets handle differently or not at all.
+ */
+int zc_send_check_notify(enum zc_sock_kind kind)
+{
+	if (!ZC_CAN_NOTIFY)
+		return -EOPNOTSUPP;
+	if (kind != ZC_SOCK_TCP4 && kind != ZC_SOCK_TCP6)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+int zc_send(struct zc_stats *stats, struct zcopy_send *args,
+	    struct zc_notify_queue *nq)
 {
 	struct zc_send_ctx c = { .stats = stats };
 	struct file *file;
@@ -192,11 +221,26 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args)
 	if (ret)
 		goto err_sock;
 
+	if (args->flags & ZCOPY_SEND_NOTIFY) {
+		ret = zc_send_check_notify(c.kind);
+		if (ret)
+			goto err_sock;
+		c.notif = zc_notif_create(nq, args->cookie, 0);
+		if (!c.notif) {
+			ret = -ENOMEM;
+			goto err_sock;
+		}
+	}
 	sent = zc_send_range(&c, args->offset, args->offset + args->length);
 	if (sent < 0) {
+		if (c.notif)
+			zc_notif_cancel(c.notif);
 		ret = sent;
 		goto err_sock;
 	}
+	/* Every successful notifying call has a record, even one of 0 bytes. */
+	if (c.notif)
+		zc_notif_commit(c.notif, sent);
 	args->bytes_sent = sent;
 	if (sent)
 		zc_stats_inc(stats, zc_sock_sends_counter(c.kind));

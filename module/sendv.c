@@ -20,7 +20,9 @@ static int zc_sendv_check_args(const struct zcopy_sendv *a)
 {
 	unsigned int i;
 
-	if (a->size != sizeof(*a) || a->flags & ~(u32)ZCOPY_SEND_FLAGS_ALL)
+	/* Notifications are per call of ZCOPY_IOC_SEND and FANOUT only. */
+	if (a->size != sizeof(*a) ||
+	    a->flags & ~(u32)(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(a->reserved); i++)
 		if (a->reserved[i])

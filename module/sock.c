@@ -242,6 +242,32 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 	return __zc_sock_send(sock, kind, b, more, false);
 }
 
+#ifdef ZC_HAVE_MSG_UBUF
+/*
+ * A batch of a notifying call (TCP only): sendmsg(MSG_ZEROCOPY) with the
+ * call's completion object as msg_ubuf, on every kernel.  TCP then
+ * attaches the bvec's pages by reference (skb_zerocopy_iter_stream(),
+ * which takes its own page references) to skbs that each hold a
+ * reference on @uarg, so the last one freed completes the call.  A batch
+ * whose pages may not be attached is copied, with no msg_ubuf.
+ */
+int zc_sock_send_notify(struct socket *sock, const struct zc_batch *b,
+			bool more, bool nowait, struct ubuf_info *uarg)
+{
+	struct msghdr msg = {};
+
+	msg.msg_flags = zc_sock_msg_flags(sock, nowait);
+	if (b->spliceable) {
+		msg.msg_flags |= MSG_ZEROCOPY;
+		msg.msg_ubuf = uarg;
+	}
+	if (more)
+		msg.msg_flags |= MSG_MORE;
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, b->bv, b->nr, b->bytes);
+	return sock_sendmsg(sock, &msg);
+}
+#endif
+
 /* As zc_sock_send(), but never sleeping for buffer space (fan-out). */
 int zc_sock_send_nowait(struct socket *sock, enum zc_sock_kind kind,
 			const struct zc_batch *b, bool more)

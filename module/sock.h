@@ -24,6 +24,9 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 		 const struct zc_batch *b, bool more);
 int zc_sock_send_user(struct socket *sock, void __user *buf, size_t len,
 		      bool more);
+struct ubuf_info;
+int zc_sock_send_notify(struct socket *sock, const struct zc_batch *b,
+			bool more, bool nowait, struct ubuf_info *uarg);
 int zc_sock_send_nowait(struct socket *sock, enum zc_sock_kind kind,
 			const struct zc_batch *b, bool more);
 

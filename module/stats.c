@@ -41,6 +41,12 @@ static const char *const zc_counter_names[ZC_NR_COUNTERS] = {
 	[ZC_FANOUT_CALLS]	= "fanout_calls",
 	[ZC_SENDV_CALLS]	= "sendv_calls",
 	[ZC_BYTES_COPIED_USER_SEGMENTS] = "bytes_copied_user_segments",
+	[ZC_NOTIFY_CALLS]	= "notify_calls",
+	[ZC_NOTIFY_PENDING]	= "notify_pending",
+	[ZC_NOTIFY_QUEUED]	= "notify_queued",
+	[ZC_NOTIFY_DROPPED_OVERFLOW] = "notify_dropped_overflow",
+	[ZC_NOTIFY_DROPPED_CLOSED] = "notify_dropped_closed",
+	[ZC_NOTIFY_BYTES_COPIED_AT_DELIVERY] = "notify_bytes_copied_at_delivery",
 };
 
 const char *zc_counter_name(enum zc_counter c)

@@ -51,6 +51,17 @@ enum zc_counter {
 	ZC_FANOUT_CALLS,
 	ZC_SENDV_CALLS,
 	ZC_BYTES_COPIED_USER_SEGMENTS,
+	/* ZCOPY_SEND_NOTIFY: calls that will be notified, and gauge of those
+	 * not yet complete.
+	 */
+	ZC_NOTIFY_CALLS,
+	ZC_NOTIFY_PENDING,
+	/* Records queued to be read, dropped (full queue, closed file). */
+	ZC_NOTIFY_QUEUED,
+	ZC_NOTIFY_DROPPED_OVERFLOW,
+	ZC_NOTIFY_DROPPED_CLOSED,
+	/* Bytes of notifying calls copied at local delivery (deferred copy). */
+	ZC_NOTIFY_BYTES_COPIED_AT_DELIVERY,
 	ZC_NR_COUNTERS
 };
 

@@ -5,6 +5,8 @@
 
 #include "stats.h"
 
+struct zc_notify_queue;
+
 #define ZCOPY_VERSION_MAJOR	0
 #define ZCOPY_VERSION_MINOR	1
 #define ZCOPY_VERSION_PATCH	0
@@ -13,6 +15,7 @@
 /* State of one open /dev/zcopy file. */
 struct zc_file {
 	struct zc_stats stats;
+	struct zc_notify_queue *notify;	/* records of ZCOPY_SEND_NOTIFY calls */
 };
 
 long zc_ioctl_send(struct zc_file *zf, void __user *uarg);

@@ -99,7 +99,7 @@ TEST_F(args, reserved_is_einval)
 	self->r.reserved[0] = 1;
 	EXPECT_SEND_ERRNO(EINVAL, "errors_einval");
 	self->r.reserved[0] = 0;
-	self->r.reserved[3] = 1ULL << 63;
+	self->r.reserved[2] = 1ULL << 63;
 	EXPECT_SEND_ERRNO(EINVAL, "errors_einval");
 }
 

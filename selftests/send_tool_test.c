@@ -73,8 +73,9 @@ static int file_sha256(const char *path, char hex[65], uint64_t *size)
 
 /* Run the tool's send and recv for @dest, check recv's line. */
 static void tool_roundtrip(struct __test_metadata *_metadata, const char *dest,
-			   int port)
+			   int port, const char *opts)
 {
+	unsigned long long nbytes, notified = 0, records = 0, cookie;
 	char path[64], cmd[256], line[256], want[65];
 	unsigned long long bytes = 0, sent = 0;
 	char got[65] = "";
@@ -95,18 +96,28 @@ static void tool_roundtrip(struct __test_metadata *_metadata, const char *dest,
 	ASSERT_NE(NULL, recv);
 	usleep(500000);	/* let it listen; send retries below if not yet */
 	snprintf(cmd, sizeof(cmd),
-		 "for i in 1 2 3 4 5 6 7 8 9 10; do zcopy send %s %s && exit 0; sleep 1; done; exit 1",
-		 path, dest);
+		 "for i in 1 2 3 4 5 6 7 8 9 10; do zcopy send %s %s %s && exit 0; sleep 1; done; exit 1",
+		 opts, path, dest);
 	send = popen(cmd, "r");
 	ASSERT_NE(NULL, send);
-	while (fgets(line, sizeof(line), send))
+	while (fgets(line, sizeof(line), send)) {
 		sscanf(line, "sent=%llu", &sent);
+		/* --notify: one record per ioctl, cookies 1, 2, ... */
+		if (sscanf(line, "notify cookie=%llu bytes=%llu", &cookie, &nbytes) == 2) {
+			EXPECT_EQ(++records, cookie);
+			notified += nbytes;
+		}
+	}
 	EXPECT_EQ(0, pclose(send));
 	ASSERT_NE(NULL, fgets(line, sizeof(line), recv));
 	EXPECT_EQ(2, sscanf(line, "bytes=%llu sha256=%64s", &bytes, got)) TH_LOG("%s", line);
 	EXPECT_EQ(0, pclose(recv));
 	EXPECT_EQ(size, sent);
 	EXPECT_EQ(size, bytes);
+	if (*opts) {
+		EXPECT_LT(0, records);
+		EXPECT_EQ(size, notified);
+	}
 	EXPECT_STREQ(want, got);
 	EXPECT_EQ(copied, zc_counter("bytes_copied_no_sg") + zc_counter("bytes_copied_sw_csum") +
 			  zc_counter("bytes_copied_unspliceable"));
@@ -127,12 +138,19 @@ FIXTURE_TEARDOWN(tool)
 
 TEST_F_TIMEOUT(tool, roundtrip_ipv4, 300)
 {
-	tool_roundtrip(_metadata, "127.0.0.1:9000", 9000);
+	tool_roundtrip(_metadata, "127.0.0.1:9000", 9000, "");
+}
+
+TEST_F_TIMEOUT(tool, roundtrip_notify, 300)
+{
+	if (!(zc_features() & ZCOPY_FEATURE_NOTIFY))
+		SKIP(return, "module without ZCOPY_FEATURE_NOTIFY");
+	tool_roundtrip(_metadata, "127.0.0.1:9002", 9002, "--notify");
 }
 
 TEST_F_TIMEOUT(tool, roundtrip_ipv6, 300)
 {
-	tool_roundtrip(_metadata, "[::1]:9001", 9001);
+	tool_roundtrip(_metadata, "[::1]:9001", 9001, "");
 }
 
 TEST_HARNESS_MAIN

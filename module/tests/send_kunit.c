@@ -26,11 +26,18 @@ static void zc_send_args_test(struct kunit *test)
 	zc_good_args(&a);
 	a.flags = ZCOPY_SEND_STRICT;
 	KUNIT_EXPECT_EQ(test, zc_send_check_args(&a), 0);
-	a.flags = 2;
+	a.flags = 1U << 30;
 	KUNIT_EXPECT_EQ(test, zc_send_check_args(&a), -EINVAL);
 
+	/* A cookie is only meaningful with ZCOPY_SEND_NOTIFY. */
 	zc_good_args(&a);
-	a.reserved[3] = 1;
+	a.cookie = 7;
+	KUNIT_EXPECT_EQ(test, zc_send_check_args(&a), -EINVAL);
+	a.flags = ZCOPY_SEND_NOTIFY;
+	KUNIT_EXPECT_EQ(test, zc_send_check_args(&a), 0);
+
+	zc_good_args(&a);
+	a.reserved[2] = 1;
 	KUNIT_EXPECT_EQ(test, zc_send_check_args(&a), -EINVAL);
 
 	zc_good_args(&a);

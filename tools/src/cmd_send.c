@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * zcopy send FILE HOST:PORT [--offset N] [--len N] [--udp] [--strict]
- *            [--nodiskio] [--header STR] [--trailer STR] [--stats]
+ *            [--nodiskio] [--notify] [--header STR] [--trailer STR] [--stats]
  * zcopy send --fanout FILE HOST:PORT HOST:PORT... (see send_fanout.c)
  * Connect to HOST:PORT ([v6addr]:PORT for IPv6) and send the file range
  * with ZCOPY_IOC_SEND; over TCP, wait for the peer to close; print
- * "sent=<bytes>".  --stats adds this call's
+ * "sent=<bytes>".  --notify (TCP) asks for a completion record per
+ * ioctl (cookie 1, 2, ...) and, after the peer closed, waits for and
+ * prints them (see notify.c).  --stats adds this call's
  * own counters (the per-file set of ZCOPY_IOC_STATS), named from debugfs.
  */
 
@@ -28,7 +30,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: zcopy send FILE HOST:PORT [--offset N] [--len N] "
-		"[--udp] [--strict] [--nodiskio]\n"
+		"[--udp] [--strict] [--nodiskio] [--notify]\n"
 		"       [--header STR] [--trailer STR] [--stats]\n"
 		"       zcopy send --fanout FILE HOST:PORT HOST:PORT... [same options]\n"
 		"       HOST is an IPv4 address or [IPv6 address]\n");
@@ -76,6 +78,8 @@ int cmd_send(int argc, char **argv)
 {
 	unsigned long long offset = 0, len = 0, total = 0;
 	int udp = 0, strict = 0, stats = 0, have_len = 0, fanout = 0, nodiskio = 0;
+	unsigned long long calls = 0;
+	int notify = 0;
 	const char *file = NULL, *dest = NULL;
 	char *dests[ZCOPY_FANOUT_MAX];
 	const char *header = NULL, *trailer = NULL;
@@ -108,6 +112,8 @@ int cmd_send(int argc, char **argv)
 			header = argv[++i];
 		} else if (!strcmp(argv[i], "--trailer") && i + 1 < argc) {
 			trailer = argv[++i];
+		} else if (!strcmp(argv[i], "--notify")) {
+			notify = 1;
 		} else if (!file) {
 			file = argv[i];
 		} else if (fanout && ndests < ZCOPY_FANOUT_MAX) {
@@ -127,6 +133,11 @@ int cmd_send(int argc, char **argv)
 	}
 	if (fanout && (header || trailer)) {
 		fprintf(stderr, "zcopy: --header and --trailer do not go with --fanout\n");
+		return usage();
+	}
+	if (notify && (fanout || udp || header || trailer)) {
+		fprintf(stderr, "zcopy: --notify is for one TCP destination, "
+			"without --header or --trailer\n");
 		return usage();
 	}
 	if (zc_parse_hostport(dest, &ss, &sslen)) {
@@ -167,7 +178,9 @@ int cmd_send(int argc, char **argv)
 		memset(&req, 0, sizeof(req));
 		req.size = sizeof(req);
 		req.flags = (strict ? ZCOPY_SEND_STRICT : 0) |
-			    (nodiskio ? ZCOPY_SEND_NODISKIO : 0);
+			    (nodiskio ? ZCOPY_SEND_NODISKIO : 0) |
+			    (notify ? ZCOPY_SEND_NOTIFY : 0);
+		req.cookie = notify ? calls + 1 : 0;
 		req.file_fd = fd;
 		req.sock_fd = sock;
 		req.offset = offset + total;
@@ -184,6 +197,8 @@ int cmd_send(int argc, char **argv)
 			printf("sent=%llu\n", total);
 			return 1;
 		}
+		/* A successful notifying call has a record, even of 0 bytes. */
+		calls += notify;
 		if (!req.bytes_sent)
 			break;	/* the file got shorter */
 		total += req.bytes_sent;
@@ -202,6 +217,8 @@ int cmd_send(int argc, char **argv)
 		while (n > 0 || (n < 0 && errno == EINTR));
 	}
 	printf("sent=%llu\n", total);
+	if (notify && zc_notify_wait(dev, calls))
+		return 1;
 	if (stats)
 		print_fd_stats(dev);
 	close(sock);

@@ -25,6 +25,8 @@ int zc_send_fanout(int dev, int fd, unsigned long long offset,
 int zc_send_vec(int dev, int fd, int sock, unsigned long long off,
 		unsigned long long len, unsigned int flags, const char *hdr,
 		const char *trl, unsigned long long *total);
+/* Read and print the records of @calls notifying calls (notify.c). */
+int zc_notify_wait(int dev, unsigned long long calls);
 
 int cmd_version(int argc, char **argv);
 int cmd_send(int argc, char **argv);

@@ -59,12 +59,16 @@ struct zcopy_version {
  * ZCOPY_FEATURE_SPLICE_PAGES: sends use sendmsg(MSG_SPLICE_PAGES) (6.5+);
  *	without it they use ->sendpage, and sockets without one (UDP over
  *	IPv6 before 6.5) copy, counted as bytes_copied_unspliceable.
+ * ZCOPY_FEATURE_NOTIFY: ZCOPY_SEND_NOTIFY is understood and completion
+ *	records can be read from the /dev/zcopy descriptor (kernels whose
+ *	struct msghdr has msg_ubuf: 6.0 and later, so every supported one).
  */
 #define ZCOPY_FEATURE_SEND		_BITULL(0)
 #define ZCOPY_FEATURE_SPLICE_PAGES	_BITULL(1)
 #define ZCOPY_FEATURE_FANOUT		_BITULL(2)
 #define ZCOPY_FEATURE_NODISKIO		_BITULL(3)
 #define ZCOPY_FEATURE_SENDV		_BITULL(4)
+#define ZCOPY_FEATURE_NOTIFY		_BITULL(5)
 #define ZCOPY_FEATURE_KUNIT		_BITULL(63)
 
 /**
@@ -96,6 +100,9 @@ struct zcopy_version {
  *              no 0x7ffff000 cap as in sendfile(2)).
  * @bytes_sent: out: bytes queued to the socket by this call.  Only
  *              written when the ioctl returns 0.
+ * @cookie:     in: with ZCOPY_SEND_NOTIFY, any value; it is returned in
+ *              the call's struct zcopy_notification.  Without that flag
+ *              it must be 0 (it was the first reserved slot).
  * @reserved:   in: must be 0.
  */
 struct zcopy_send {
@@ -106,7 +113,8 @@ struct zcopy_send {
 	__u64 offset;
 	__u64 length;
 	__u64 bytes_sent;
-	__u64 reserved[4];
+	__u64 cookie;
+	__u64 reserved[3];
 };
 
 /*
@@ -123,10 +131,26 @@ struct zcopy_send {
  *	that is not, and return that count; EAGAIN when the first page is
  *	not cached.  Reading the missing pages in is started (readahead is
  *	submitted, not waited for), so a later call finds them cached.
+ * ZCOPY_SEND_NOTIFY: when the network stack has dropped its last
+ *	reference to the pages this call queued, queue one struct
+ *	zcopy_notification carrying @cookie on the /dev/zcopy descriptor
+ *	the ioctl was issued on (see struct zcopy_notification).  TCP
+ *	sockets only (EOPNOTSUPP otherwise).  With ZCOPY_IOC_FANOUT: one
+ *	record per target that took bytes in the call, with its index in
+ *	@target; a target that is not TCP gets EOPNOTSUPP in its @error.
+ *	Such a call is sent with sendmsg(MSG_ZEROCOPY) and a
+ *	kernel completion object (msghdr.msg_ubuf) on every kernel, not
+ *	MSG_SPLICE_PAGES or ->sendpage: pages are still attached by
+ *	reference.  A call that returns an error queues no record; a
+ *	ZCOPY_IOC_SEND that returns 0 has one, even with @bytes_sent 0
+ *	(the file was truncated).  ZCOPY_SEND_STRICT does not foresee the
+ *	deferred copy at local delivery (ZCOPY_NOTIFY_COPIED_AT_DELIVERY).
  */
 #define ZCOPY_SEND_STRICT	_BITULL(0)
 #define ZCOPY_SEND_NODISKIO	_BITULL(1)
-#define ZCOPY_SEND_FLAGS_ALL	(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO)
+#define ZCOPY_SEND_NOTIFY	_BITULL(2)
+#define ZCOPY_SEND_FLAGS_ALL	(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO | \
+				 ZCOPY_SEND_NOTIFY)
 
 /*
  * Largest payload of one UDP datagram zcopy sends (the IPv4 UDP limit).
@@ -176,7 +200,9 @@ struct zcopy_send {
  * otherwise -1 and errno:
  *  * EFAULT       - the argument is not valid user memory.
  *  * EINVAL       - @size is wrong, an unknown flag is set, @reserved is
- *                   not zero, @length is 0, @offset + @length overflows
+ *                   not zero, @cookie is not zero without
+ *                   ZCOPY_SEND_NOTIFY, @length is 0, @offset + @length
+ *                   overflows
  *                   or exceeds the largest file offset, @offset is at or
  *                   past end of file, or @file_fd is not a regular file
  *                   with a page cache (a directory, pipe, socket, device
@@ -186,7 +212,10 @@ struct zcopy_send {
  *  * ENOTSOCK     - @sock_fd is not a socket.
  *  * EAFNOSUPPORT - the socket's family is not INET, INET6 or UNIX.
  *  * EOPNOTSUPP   - the socket type or protocol is not TCP, UDP or UNIX
- *                   stream (e.g. UNIX datagram, raw, SCTP, MPTCP).
+ *                   stream (e.g. UNIX datagram, raw, SCTP, MPTCP), or
+ *                   ZCOPY_SEND_NOTIFY is set and the socket is not TCP
+ *                   or the kernel lacks msghdr.msg_ubuf (no
+ *                   ZCOPY_FEATURE_NOTIFY).
  *  * ENOTCONN     - the socket is not connected (e.g. listening).
  *  * EXDEV        - ZCOPY_SEND_STRICT is set and the stack would copy.
  *  * EAGAIN       - the socket is non-blocking and its send buffer is
@@ -283,6 +312,9 @@ struct zcopy_target {
  * @offset:     in: byte offset in the file where the range starts.
  * @length:     in: bytes in the range (> 0).
  * @targets:    in: user pointer to @nr_targets struct zcopy_target.
+ * @cookie:     in: with ZCOPY_SEND_NOTIFY, any value, returned in each
+ *              target's record; without it, must be 0 (it was the first
+ *              reserved slot).
  * @reserved:   in: must be 0.
  */
 struct zcopy_fanout {
@@ -293,7 +325,8 @@ struct zcopy_fanout {
 	__u64 offset;
 	__u64 length;
 	__u64 targets;
-	__u64 reserved[4];
+	__u64 cookie;
+	__u64 reserved[3];
 };
 
 /**
@@ -318,13 +351,16 @@ struct zcopy_fanout {
  * Return: 0 when the request was valid: the per-target @error and
  * @bytes_sent say what happened to each socket; otherwise -1 and errno:
  *  * EFAULT - the argument or @targets is not valid user memory.
- *  * EINVAL - @size is wrong, an unknown flag is set, @reserved (or a
+ *  * EINVAL - @size is wrong, an unknown flag is set, @cookie is not
+ *             zero without ZCOPY_SEND_NOTIFY, @reserved (or a
  *             target's @reserved) is not zero, @nr_targets is 0 or more
  *             than ZCOPY_FANOUT_MAX, @length is 0, @offset + @length
  *             overflows, a target's @bytes_sent is more than @length,
  *             @offset is at or past end of file, or @file_fd is not a
  *             regular file with a page cache.
  *  * EBADF  - @file_fd is not open for reading (or is O_PATH).
+ *  * EOPNOTSUPP - ZCOPY_SEND_NOTIFY is set and the kernel lacks
+ *             msghdr.msg_ubuf (no ZCOPY_FEATURE_NOTIFY).
  *  * EINTR  - a signal arrived before any target took anything.
  *  * EAGAIN - ZCOPY_SEND_NODISKIO is set and the first page needed is
  *             not in the page cache.
@@ -365,7 +401,8 @@ struct zcopy_segment {
 /**
  * struct zcopy_sendv - a vector of file and memory segments, one stream.
  * @size:       in: sizeof(struct zcopy_sendv).
- * @flags:      in: ZCOPY_SEND_* bits, as for ZCOPY_IOC_SEND.
+ * @flags:      in: ZCOPY_SEND_STRICT and ZCOPY_SEND_NODISKIO, as for
+ *              ZCOPY_IOC_SEND (ZCOPY_SEND_NOTIFY is not supported here).
  * @sock_fd:    in: a connected TCP or UNIX stream socket.
  * @nr_segs:    in: entries at @segs, 1 to ZCOPY_SENDV_MAX_SEGS.
  * @segs:       in: user pointer to @nr_segs struct zcopy_segment.
@@ -405,8 +442,9 @@ struct zcopy_sendv {
  * and errno:
  *  * EFAULT       - the argument, @segs or a memory segment is not valid
  *                   user memory.
- *  * EINVAL       - @size is wrong, an unknown flag is set, a reserved
- *                   field is not zero, @nr_segs is 0 or more than
+ *  * EINVAL       - @size is wrong, an unknown flag or ZCOPY_SEND_NOTIFY
+ *                   is set, a reserved field is not zero, @nr_segs is 0
+ *                   or more than
  *                   ZCOPY_SENDV_MAX_SEGS, a segment's @type is unknown,
  *                   its @length is 0 (or over ZCOPY_SEG_MEM_MAX for
  *                   memory), its unused fields are not as documented, a
@@ -420,5 +458,79 @@ struct zcopy_sendv {
  *  * EOPNOTSUPP   - the socket is UDP, or not TCP or UNIX stream.
  */
 #define ZCOPY_IOC_SENDV		_IOWR(ZCOPY_IOCTL_MAGIC, 0x04, struct zcopy_sendv)
+
+/**
+ * struct zcopy_notification - the completion record of one send.
+ * @cookie:  the @cookie of the ZCOPY_IOC_SEND call; 0 in an overflow
+ *           record.
+ * @bytes:   the call's @bytes_sent; 0 in an overflow record.
+ * @flags:   ZCOPY_NOTIFY_* bits.
+ * @dropped: in an overflow record (ZCOPY_NOTIFY_OVERFLOW), how many
+ *           records were dropped since the previous overflow record;
+ *           otherwise 0.
+ * @target:  for ZCOPY_IOC_FANOUT, the index of the target in @targets;
+ *           otherwise 0.
+ * @reserved: 0.
+ *
+ * Records are read with read(2) on the /dev/zcopy descriptor that issued
+ * the calls: each read returns as many whole records as fit in the
+ * buffer (at least one; a buffer smaller than one record is EINVAL).
+ * Without O_NONBLOCK read waits for a record (EINTR on a signal); with
+ * it, EAGAIN when there is none.  poll(2) reports POLLIN | POLLRDNORM
+ * while a record is ready; write(2) is not supported.
+ *
+ * Order: records are queued, and read, in the order the calls complete,
+ * that is in the order the stack drops its last reference to each call's
+ * pages (for TCP: when the data is acknowledged and, on this host, copied
+ * at delivery).  That is only guaranteed to be after the call returned.
+ * Calls on one socket usually complete in the order they were made, but
+ * not always (6.1 was seen to complete a call before the one made two
+ * calls earlier), so match records to calls by @cookie.  Each call that
+ * asked has exactly one record (or is counted in an overflow record).
+ *
+ * Overflow: at most ZCOPY_NOTIFY_QUEUE_MAX records wait per descriptor.
+ * A completion that finds the queue full is dropped, never silently: the
+ * first drop queues one extra overflow record (@flags
+ * ZCOPY_NOTIFY_OVERFLOW), which stands where the dropped records would
+ * have been and whose @dropped counts every record dropped until it is
+ * read.  Drops are also counted in the notify_dropped_overflow counter.
+ *
+ * Closing the descriptor with calls still outstanding is safe: their
+ * records, and those not read, are discarded and counted in
+ * notify_dropped_closed.  The module cannot be unloaded while any call
+ * with ZCOPY_SEND_NOTIFY is outstanding (EBUSY/EWOULDBLOCK from
+ * delete_module(2)).
+ */
+struct zcopy_notification {
+	__u64 cookie;
+	__u64 bytes;
+	__u32 flags;
+	__u32 dropped;
+	__u32 target;
+	__u32 reserved;
+};
+
+/*
+ * ZCOPY_NOTIFY_* - bits in zcopy_notification.flags.
+ * ZCOPY_NOTIFY_COPIED: some or all bytes of the call were copied by the
+ *	CPU; one of the two bits below says where.
+ * ZCOPY_NOTIFY_COPIED_AT_SEND: the stack copied when the data was queued
+ *	(route without scatter-gather or checksum offload, or pages that
+ *	cannot be attached; as ZCOPY_SEND_STRICT predicts).
+ * ZCOPY_NOTIFY_COPIED_AT_DELIVERY: "the deferred copy": the data went to
+ *	a socket of this host (loopback, veth, ...) and the kernel copied
+ *	it on delivery (skb_orphan_frags_rx -> skb_copy_ubufs), because a
+ *	buffer carrying a completion object must not outlive its sender's
+ *	notion of completion.  Sends without ZCOPY_SEND_NOTIFY are not
+ *	copied there.  Counted in notify_bytes_copied_at_delivery.
+ * ZCOPY_NOTIFY_OVERFLOW: an overflow record, see above.
+ */
+#define ZCOPY_NOTIFY_COPIED		_BITUL(0)
+#define ZCOPY_NOTIFY_COPIED_AT_SEND	_BITUL(1)
+#define ZCOPY_NOTIFY_COPIED_AT_DELIVERY	_BITUL(2)
+#define ZCOPY_NOTIFY_OVERFLOW		_BITUL(3)
+
+/* Most records that wait to be read on one /dev/zcopy descriptor. */
+#define ZCOPY_NOTIFY_QUEUE_MAX	1024
 
 #endif /* _UAPI_LINUX_ZCOPY_H */
