@@ -91,64 +91,15 @@ FIXTURE(fault) {
 	char path[64];
 };
 
-/* Which ioctl the calls go through; each keeps the stream contiguous. */
-enum fault_mode { M_SEND, M_SEND_NOTIFY, M_FANOUT, M_SENDV };
-
 FIXTURE_VARIANT(fault) {
-	enum fault_mode mode;
+	enum zc_send_mode mode;
 };
 
-FIXTURE_VARIANT_ADD(fault, send) { .mode = M_SEND };
-FIXTURE_VARIANT_ADD(fault, send_notify) { .mode = M_SEND_NOTIFY };
-FIXTURE_VARIANT_ADD(fault, fanout) { .mode = M_FANOUT };
-FIXTURE_VARIANT_ADD(fault, sendv) { .mode = M_SENDV };
+FIXTURE_VARIANT_ADD(fault, send) { .mode = ZC_BY_SEND };
+FIXTURE_VARIANT_ADD(fault, send_notify) { .mode = ZC_BY_SEND_NOTIFY };
+FIXTURE_VARIANT_ADD(fault, fanout) { .mode = ZC_BY_FANOUT };
+FIXTURE_VARIANT_ADD(fault, sendv) { .mode = ZC_BY_SENDV };
 
-/* Bytes [@off, @off + @len) to the socket the @mode way: 0 or -errno. */
-static int send_mode(int dev, int file, int sock, enum fault_mode mode,
-		     uint64_t off, uint64_t len, uint64_t cookie, uint64_t *sent)
-{
-	struct zcopy_target t = { .sock_fd = sock };
-	struct zcopy_segment seg[2] = {
-		{ .type = ZCOPY_SEG_FILE, .fd = file, .offset = off, .length = len / 2 },
-		{ .type = ZCOPY_SEG_FILE, .fd = file, .offset = off + len / 2,
-		  .length = len - len / 2 },
-	};
-	struct zcopy_fanout f = {
-		.size = sizeof(f), .file_fd = file, .nr_targets = 1,
-		.offset = off, .length = len, .targets = (uintptr_t)&t,
-	};
-	struct zcopy_sendv v = {
-		.size = sizeof(v), .sock_fd = sock, .nr_segs = len > 1 ? 2 : 1,
-		.segs = (uintptr_t)(len > 1 ? seg : seg + 1),
-	};
-	struct zcopy_send r = {
-		.size = sizeof(r), .file_fd = file, .sock_fd = sock,
-		.offset = off, .length = len,
-	};
-
-	switch (mode) {
-	case M_SEND_NOTIFY:
-		r.flags = ZCOPY_SEND_NOTIFY;
-		r.cookie = cookie;
-		/* fall through */
-	case M_SEND:
-		if (ioctl(dev, ZCOPY_IOC_SEND, &r))
-			return -errno;
-		*sent = r.bytes_sent;
-		return 0;
-	case M_FANOUT:
-		if (ioctl(dev, ZCOPY_IOC_FANOUT, &f))
-			return -errno;
-		*sent = t.bytes_sent;
-		return t.bytes_sent ? 0 : -(int)t.error;
-	case M_SENDV:
-		if (ioctl(dev, ZCOPY_IOC_SENDV, &v))
-			return -errno;
-		*sent = v.bytes_sent;
-		return 0;
-	}
-	return -EINVAL;
-}
 
 FIXTURE_SETUP(fault)
 {
@@ -196,7 +147,7 @@ TEST_F_TIMEOUT(fault, send_under_failing_allocations, 900)
 
 		sent = 0;
 		ASSERT_EQ(0, make_me_fail(1));
-		err = send_mode(self->dev, self->file, self->tx, variant->mode,
+		err = zc_send_by(self->dev, self->file, self->tx, variant->mode,
 				off, len, i + 1, &sent);
 		ASSERT_EQ(0, make_me_fail(0));
 		if (!err) {
@@ -228,7 +179,7 @@ TEST_F_TIMEOUT(fault, send_under_failing_allocations, 900)
 	EXPECT_EQ(-1, r.first_bad);
 	EXPECT_EQ(0, zc_fd_counter(self->dev, "pages_pinned"));
 	EXPECT_EQ(0, zc_counter("pages_pinned"));
-	if (variant->mode == M_SEND_NOTIFY) {
+	if (variant->mode == ZC_BY_SEND_NOTIFY) {
 		/* Exactly one record per call that succeeded. */
 		struct zcopy_notification rec[64];
 		long records = 0;

@@ -261,7 +261,7 @@ static inline void zc_reader_check(struct zc_reader *r, const unsigned char *buf
 {
 	static const unsigned char zeros[4096];
 	uint64_t pos = r->offset + r->got;
-	size_t i;
+	size_t i, j;
 
 	if (r->first_bad >= 0)
 		return;
@@ -288,6 +288,27 @@ static inline void zc_reader_check(struct zc_reader *r, const unsigned char *buf
 		}
 		if (buf[i] != want && !(r->zero_ok && !buf[i])) {
 			r->first_bad = pos + i;
+			if (getenv("ZC_DEBUG_SHIFT") && n - i >= 64) {
+				for (long k = -(1L << 22); k < (1L << 22); k++) {
+					size_t j;
+
+					if ((long)(pos + i) + k < 0)
+						continue;
+					for (j = 0; j < 64; j++)
+						if (buf[i + j] != zc_pattern(pos + i + k + j))
+							break;
+					if (j == 64) {
+						fprintf(stderr, "# bad at %llu: data of offset %llu (shift %ld)\n",
+							(unsigned long long)(pos + i),
+							(unsigned long long)(pos + i + k), k);
+						return;
+					}
+				}
+				fprintf(stderr, "# bad at %llu: not file data:", (unsigned long long)(pos + i));
+				for (j = 0; j < 16; j++)
+					fprintf(stderr, " %02x/%02x", buf[i + j], zc_pattern(pos + i + j));
+				fprintf(stderr, "\n");
+			}
 			return;
 		}
 	}
@@ -335,6 +356,60 @@ static inline int zc_reader_start(struct zc_reader *r, int rx, uint64_t offset)
 static inline void zc_reader_join(struct zc_reader *r)
 {
 	pthread_join(r->thread, NULL);
+}
+
+/*
+ * Which ioctl a send goes through.  Each sends exactly the range it is
+ * given (a vector as two file segments), so a stream of consecutive calls
+ * stays the file's bytes in order whichever way each call went.
+ */
+enum zc_send_mode { ZC_BY_SEND, ZC_BY_SEND_NOTIFY, ZC_BY_FANOUT, ZC_BY_SENDV };
+
+/* Bytes [@off, @off + @len) to @sock the @mode way: 0 or -errno. */
+static inline int zc_send_by(int dev, int file, int sock, enum zc_send_mode mode,
+			     uint64_t off, uint64_t len, uint64_t cookie, uint64_t *sent)
+{
+	struct zcopy_target t = { .sock_fd = sock };
+	struct zcopy_segment seg[2] = {
+		{ .type = ZCOPY_SEG_FILE, .fd = file, .offset = off, .length = len / 2 },
+		{ .type = ZCOPY_SEG_FILE, .fd = file, .offset = off + len / 2,
+		  .length = len - len / 2 },
+	};
+	struct zcopy_fanout f = {
+		.size = sizeof(f), .file_fd = file, .nr_targets = 1,
+		.offset = off, .length = len, .targets = (uintptr_t)&t,
+	};
+	struct zcopy_sendv v = {
+		.size = sizeof(v), .sock_fd = sock, .nr_segs = len > 1 ? 2 : 1,
+		.segs = (uintptr_t)(len > 1 ? seg : seg + 1),
+	};
+	struct zcopy_send r = {
+		.size = sizeof(r), .file_fd = file, .sock_fd = sock,
+		.offset = off, .length = len,
+	};
+
+	switch (mode) {
+	case ZC_BY_SEND_NOTIFY:
+		r.flags = ZCOPY_SEND_NOTIFY;
+		r.cookie = cookie;
+		/* fall through */
+	case ZC_BY_SEND:
+		if (ioctl(dev, ZCOPY_IOC_SEND, &r))
+			return -errno;
+		*sent = r.bytes_sent;
+		return 0;
+	case ZC_BY_FANOUT:
+		if (ioctl(dev, ZCOPY_IOC_FANOUT, &f))
+			return -errno;
+		*sent = t.bytes_sent;
+		return t.bytes_sent ? 0 : -(int)t.error;
+	case ZC_BY_SENDV:
+		if (ioctl(dev, ZCOPY_IOC_SENDV, &v))
+			return -errno;
+		*sent = v.bytes_sent;
+		return 0;
+	}
+	return -EINVAL;
 }
 
 /* Drop the file's clean pages from the page cache (a cold send). */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Races: 64 threads at once.  Senders share files, some share sockets;
+ * Races: 64 threads at once.  Senders share files, some share sockets,
+ * and every call goes one of the four ways (SEND, SEND with a completion
+ * notification, FANOUT, SENDV);
  * meanwhile other threads truncate and regrow the files, punch holes,
  * rewrite them, make consumers disconnect, send signals to senders, try
  * to unload the module, and press on memory.  Data is checked wherever it
@@ -50,6 +52,25 @@ struct sender_arg {
 	unsigned int seed;
 };
 
+/* ZC_RACE_MODES: a bitmask of the zc_send_mode ways to use (default all). */
+static enum zc_send_mode pick_mode(unsigned int *seed)
+{
+	static int mask = -1;
+	int m;
+
+	if (mask < 0) {
+		const char *e = getenv("ZC_RACE_MODES");
+
+		mask = e ? atoi(e) & 15 : 15;
+		if (!mask)
+			mask = 15;
+	}
+	do
+		m = rand_r(seed) % 4;
+	while (!(mask & (1 << m)));
+	return m;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -88,7 +109,9 @@ static void *sender(void *p)
 			break;	/* the whole file went through */
 		}
 		sent = 0;
-		err = zc_send(a->rc->dev, a->file, s->tx, off, len, 0, &sent);
+		/* Every way of sending, mixed on the same files and sockets. */
+		err = zc_send_by(a->rc->dev, a->file, s->tx, pick_mode(&a->seed),
+				 off, len, off + 1, &sent);
 		if (!err) {
 			__atomic_add_fetch(&s->claimed, sent, __ATOMIC_RELAXED);
 			off += sent;
@@ -114,7 +137,10 @@ static void *truncator(void *p)
 {
 	struct race *rc = p;
 	unsigned int seed = 1;
-	static unsigned char buf[64 << 10];
+	/* Per thread: two truncators filling one static buffer would write
+	 * one offset's bytes at another's (64 KiB-shifted file content).
+	 */
+	static __thread unsigned char buf[64 << 10];
 
 	while (!rc->stop) {
 		int fd = rc->files[rand_r(&seed) % NFILES];
