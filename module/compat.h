@@ -15,6 +15,22 @@
 #include "generated/features.h"
 
 /*
+ * Internal functions the KUnit suites call: static unless the kernel has
+ * CONFIG_KUNIT.  <kunit/visibility.h> defines VISIBLE_IF_KUNIT where it
+ * exists (not in early 6.1 releases); the same definition is spelled out
+ * where it does not.  The suites are linked into zcopy.ko itself, so
+ * nothing is exported for them and the 6.13 change of symbol namespaces
+ * to string literals (EXPORT_SYMBOL_IF_KUNIT) does not concern zcopy.
+ */
+#ifdef ZC_HAVE_KUNIT_VISIBILITY
+#include <kunit/visibility.h>
+#elif IS_ENABLED(CONFIG_KUNIT)
+#define VISIBLE_IF_KUNIT
+#else
+#define VISIBLE_IF_KUNIT static
+#endif
+
+/*
  * TCP takes pages by reference through sendmsg(MSG_SPLICE_PAGES) only
  * where skb_splice_from_iter() exists (6.5); before, through ->sendpage.
  */

@@ -40,33 +40,6 @@ static int zc_fan_send(struct zc_fan_target *ft, const struct zc_batch *b,
 	return zc_sock_send_nowait(ft->sock, ft->kind, b, more);
 }
 
-/*
- * The part of @b from byte @skip on, as a batch @v that shares @b's pages
- * and holds no references of its own (it is never released).
- */
-static void zc_batch_view(const struct zc_batch *b, size_t skip,
-			  struct zc_batch *v)
-{
-	unsigned int i;
-
-	v->nr = 0;
-	v->bytes = 0;
-	v->spliceable = b->spliceable;
-	for (i = 0; i < b->nr; i++) {
-		struct bio_vec bv = b->bv[i];
-
-		if (skip >= bv.bv_len) {
-			skip -= bv.bv_len;
-			continue;
-		}
-		bv.bv_offset += skip;
-		bv.bv_len -= skip;
-		skip = 0;
-		v->bv[v->nr++] = bv;
-		v->bytes += bv.bv_len;
-	}
-}
-
 /* Hand what target @ft can take of batch @b (which starts at @pos) to it. */
 static u64 zc_fan_one(struct zc_stats *stats, const struct zcopy_fanout *args,
 		      struct zcopy_target *t, struct zc_fan_target *ft,

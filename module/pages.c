@@ -251,3 +251,29 @@ void zc_batch_release(struct zc_batch *b)
 	b->bytes = 0;
 	b->pinned = 0;
 }
+
+/*
+ * The part of @b from byte @skip on, as a batch @v that shares @b's pages
+ * and holds no references of its own (it is never released).
+ */
+void zc_batch_view(const struct zc_batch *b, size_t skip, struct zc_batch *v)
+{
+	unsigned int i;
+
+	v->nr = 0;
+	v->bytes = 0;
+	v->spliceable = b->spliceable;
+	for (i = 0; i < b->nr; i++) {
+		struct bio_vec bv = b->bv[i];
+
+		if (skip >= bv.bv_len) {
+			skip -= bv.bv_len;
+			continue;
+		}
+		bv.bv_offset += skip;
+		bv.bv_len -= skip;
+		skip = 0;
+		v->bv[v->nr++] = bv;
+		v->bytes += bv.bv_len;
+	}
+}

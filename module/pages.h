@@ -30,6 +30,7 @@ void zc_batch_destroy(struct zc_batch *b);
 int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 		  size_t len);
 void zc_batch_release(struct zc_batch *b);
+void zc_batch_view(const struct zc_batch *b, size_t skip, struct zc_batch *v);
 
 /* Pages that bytes [@off, @off + @len) of a folio touch (@len > 0). */
 static inline unsigned long zc_pages_spanned(size_t off, size_t len)

@@ -13,10 +13,12 @@
 #include <linux/uaccess.h>
 #include <linux/zcopy.h>
 
+#include "compat.h"
 #include "send.h"
+#include "sendv.h"
 #include "zcopy.h"
 
-static int zc_sendv_check_args(const struct zcopy_sendv *a)
+VISIBLE_IF_KUNIT int zc_sendv_check_args(const struct zcopy_sendv *a)
 {
 	unsigned int i;
 
@@ -33,7 +35,7 @@ static int zc_sendv_check_args(const struct zcopy_sendv *a)
 }
 
 /* Check one segment; a file segment's file is returned in @filep. */
-static int zc_seg_check(const struct zcopy_segment *s, struct file **filep)
+VISIBLE_IF_KUNIT int zc_seg_check(const struct zcopy_segment *s, struct file **filep)
 {
 	int ret;
 
