@@ -73,9 +73,18 @@ bench:
 bench-quick:
 	tools/vm/bench --quick -- $(BENCH_ARGS)
 
+# The release of the kernel in KDIR, which need not be the running one: its
+# UTS_RELEASE, as in the module's vermagic (Debian's 6.1 headers say 6.1.N
+# in include/config/kernel.release, but install to 6.1.0-N-amd64).
+# INSTALL_MOD_PATH (for modules_install) and DESTDIR (for the udev rule)
+# install into a staging tree instead of /.
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
 install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(if $(KERNELRELEASE),$(KERNELRELEASE),$(shell uname -r))
+	@test -n "$(KRELEASE)" || { echo "no UTS_RELEASE in $(KDIR)" >&2; exit 1; }
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 	install -D -m 644 tools/udev/99-zcopy.rules $(DESTDIR)/etc/udev/rules.d/99-zcopy.rules
 
 dkms-install:
