@@ -110,7 +110,7 @@ static const struct zc_ioctl_desc zc_ioctls[] = {
 	  offsetof(struct zcopy_stats, size), { EFAULT, EINVAL } },
 	{ "FANOUT", ZCOPY_IOC_FANOUT, sizeof(struct zcopy_fanout),
 	  offsetof(struct zcopy_fanout, size),
-	  { EFAULT, EINVAL, EBADF, EINTR, EAGAIN, EIO, ENOMEM }, fanout_fixup },
+	  { EFAULT, EINVAL, EBADF, EOPNOTSUPP, EINTR, EAGAIN, EIO, ENOMEM }, fanout_fixup },
 	{ "SENDV", ZCOPY_IOC_SENDV, sizeof(struct zcopy_sendv),
 	  offsetof(struct zcopy_sendv, size),
 	  { EFAULT, EINVAL, EBADF, ENOTSOCK, EAFNOSUPPORT, ENOTCONN, EPIPE, EXDEV,

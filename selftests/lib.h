@@ -145,9 +145,10 @@ static inline int zc_make_file(const char *path, uint64_t size)
 	return fd;
 }
 
-/* One ZCOPY_IOC_SEND; returns 0 or -errno, *sent gets bytes_sent. */
-static inline int zc_send(int dev, int file_fd, int sock_fd, uint64_t off,
-			  uint64_t len, __u32 flags, uint64_t *sent)
+/* One ZCOPY_IOC_SEND (@cookie for ZCOPY_SEND_NOTIFY); returns 0 or -errno,
+ * *sent gets bytes_sent. */
+static inline int zc_send_cookie(int dev, int file_fd, int sock_fd, uint64_t off,
+				 uint64_t len, __u32 flags, __u64 cookie, uint64_t *sent)
 {
 	struct zcopy_send r;
 
@@ -158,12 +159,19 @@ static inline int zc_send(int dev, int file_fd, int sock_fd, uint64_t off,
 	r.sock_fd = sock_fd;
 	r.offset = off;
 	r.length = len;
+	r.cookie = cookie;
 	r.bytes_sent = 0xdeadbeef;
 	if (ioctl(dev, ZCOPY_IOC_SEND, &r))
 		return -errno;
 	if (sent)
 		*sent = r.bytes_sent;
 	return 0;
+}
+
+static inline int zc_send(int dev, int file_fd, int sock_fd, uint64_t off,
+			  uint64_t len, __u32 flags, uint64_t *sent)
+{
+	return zc_send_cookie(dev, file_fd, sock_fd, off, len, flags, 0, sent);
 }
 
 /* A connected TCP pair over loopback (@family AF_INET or AF_INET6). */

@@ -20,27 +20,6 @@
 #define OVERFLOW_EXTRA	100
 #define REC		sizeof(struct zcopy_notification)
 
-static int zc_send_cookie(int dev, int file_fd, int sock_fd, uint64_t off,
-			  uint64_t len, __u32 flags, __u64 cookie,
-			  uint64_t *sent)
-{
-	struct zcopy_send r;
-
-	memset(&r, 0, sizeof(r));
-	r.size = sizeof(r);
-	r.flags = flags;
-	r.file_fd = file_fd;
-	r.sock_fd = sock_fd;
-	r.offset = off;
-	r.length = len;
-	r.cookie = cookie;
-	if (ioctl(dev, ZCOPY_IOC_SEND, &r))
-		return -errno;
-	if (sent)
-		*sent = r.bytes_sent;
-	return 0;
-}
-
 /* Wait, however long it takes, until no notifying call is outstanding. */
 static void zc_wait_no_pending(void)
 {
