@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 
 #include "lib.h"
@@ -151,6 +152,58 @@ TEST_F_TIMEOUT(tool, roundtrip_notify, 300)
 TEST_F_TIMEOUT(tool, roundtrip_ipv6, 300)
 {
 	tool_roundtrip(_metadata, "[::1]:9001", 9001, "");
+}
+
+/*
+ * tmpfs has no ->read_folio, so the module refuses its files (EINVAL, as
+ * documented), and the tool, which users point at /tmp, says why.
+ */
+TEST_F_TIMEOUT(tool, tmpfs_file_refused_with_hint, 120)
+{
+	char dir[] = ZC_SCRATCH "/tmpfs.XXXXXX", path[64], cmd[256], out[1024] = "";
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sl = sizeof(sin);
+	int dev, fd, lis, tx, rx, status;
+	size_t n = 0;
+	FILE *p;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, mount("tmpfs", dir, "tmpfs", 0, "size=16m"));
+	snprintf(path, sizeof(path), "%s/file", dir);
+	fd = zc_make_file(path, 3 * 4096);
+	ASSERT_LE(0, fd);
+
+	dev = open(ZC_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &tx, &rx));
+	EXPECT_EQ(-EINVAL, zc_send(dev, fd, tx, 0, 4096, 0, NULL));
+	close(tx);
+	close(rx);
+	close(dev);
+
+	if (system("command -v zcopy >/dev/null 2>&1"))
+		SKIP(goto out, "the zcopy tool is not on PATH");
+	/* A listener that never accepts: the kernel completes the connect. */
+	lis = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, lis);
+	ASSERT_EQ(0, bind(lis, (struct sockaddr *)&sin, sizeof(sin)));
+	ASSERT_EQ(0, listen(lis, 4));
+	ASSERT_EQ(0, getsockname(lis, (struct sockaddr *)&sin, &sl));
+	snprintf(cmd, sizeof(cmd), "zcopy send %s 127.0.0.1:%d 2>&1", path, ntohs(sin.sin_port));
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	while (n + 1 < sizeof(out) && fgets(out + n, sizeof(out) - n, p))
+		n = strlen(out);
+	status = pclose(p);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) TH_LOG("status %d", status);
+	EXPECT_NE(NULL, strstr(out, "Invalid argument")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "is on tmpfs")) TH_LOG("%s", out);
+	close(lis);
+out:
+	close(fd);
+	umount(dir);
+	rmdir(dir);
 }
 
 TEST_HARNESS_MAIN

@@ -20,7 +20,9 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <linux/zcopy.h>
 
 #include "zcopy.h"
@@ -72,6 +74,21 @@ static void print_fd_stats(int dev)
 	}
 	if (f)
 		fclose(f);
+}
+
+/*
+ * After a failed send: the one refusal a user meets without knowing why.
+ * tmpfs (/tmp on many systems, /dev/shm) has no ->read_folio to read a
+ * page in with, so the module refuses its files with EINVAL.
+ */
+static void hint_file(int fd, const char *file)
+{
+	struct statfs sfs;
+
+	if (!fstatfs(fd, &sfs) && sfs.f_type == TMPFS_MAGIC)
+		fprintf(stderr, "zcopy: hint: %s is on tmpfs, which zcopy cannot send "
+			"from (it has no page cache reads); use a file on a disk file "
+			"system\n", file);
 }
 
 int cmd_send(int argc, char **argv)
@@ -158,6 +175,8 @@ int cmd_send(int argc, char **argv)
 				   (nodiskio ? ZCOPY_SEND_NODISKIO : 0), dests, ndests);
 		if (stats)
 			print_fd_stats(dev);
+		if (i)
+			hint_file(fd, file);
 		return i;
 	}
 	sock = socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
@@ -170,6 +189,7 @@ int cmd_send(int argc, char **argv)
 			(strict ? ZCOPY_SEND_STRICT : 0) |
 			(nodiskio ? ZCOPY_SEND_NODISKIO : 0),
 			header, trailer, &total)) {
+		hint_file(fd, file);
 		printf("sent=%llu\n", total);
 		return 1;
 	}
@@ -194,6 +214,7 @@ int cmd_send(int argc, char **argv)
 			}
 			fprintf(stderr, "zcopy: ZCOPY_IOC_SEND: %s (after %llu bytes)\n",
 				strerror(errno), total);
+			hint_file(fd, file);
 			printf("sent=%llu\n", total);
 			return 1;
 		}

@@ -205,8 +205,9 @@ struct zcopy_send {
  *                   overflows
  *                   or exceeds the largest file offset, @offset is at or
  *                   past end of file, or @file_fd is not a regular file
- *                   with a page cache (a directory, pipe, socket, device
- *                   or DAX file).
+ *                   whose page cache can be read in (a directory, pipe,
+ *                   socket, device or DAX file, or a tmpfs/shmem file:
+ *                   shmem has no ->read_folio).
  *  * EBADF        - @file_fd or @sock_fd is not an open descriptor, or
  *                   @file_fd is not open for reading (or is O_PATH).
  *  * ENOTSOCK     - @sock_fd is not a socket.
@@ -357,7 +358,7 @@ struct zcopy_fanout {
  *             than ZCOPY_FANOUT_MAX, @length is 0, @offset + @length
  *             overflows, a target's @bytes_sent is more than @length,
  *             @offset is at or past end of file, or @file_fd is not a
- *             regular file with a page cache.
+ *             file ZCOPY_IOC_SEND accepts (no tmpfs, see there).
  *  * EBADF  - @file_fd is not open for reading (or is O_PATH).
  *  * EOPNOTSUPP - ZCOPY_SEND_NOTIFY is set and the kernel lacks
  *             msghdr.msg_ubuf (no ZCOPY_FEATURE_NOTIFY).
@@ -449,8 +450,8 @@ struct zcopy_sendv {
  *                   its @length is 0 (or over ZCOPY_SEG_MEM_MAX for
  *                   memory), its unused fields are not as documented, a
  *                   file segment's range overflows or starts at or past
- *                   end of file, or its file is not a regular file with a
- *                   page cache.
+ *                   end of file, or its file is not one ZCOPY_IOC_SEND
+ *                   accepts (no tmpfs, see there).
  *  * EBADF        - a file segment's @fd is not open for reading, or
  *                   @sock_fd is not an open descriptor.
  *  * ENOTSOCK, EAFNOSUPPORT, ENOTCONN, EPIPE, EXDEV, EAGAIN, EINTR, EIO,
