@@ -17,6 +17,7 @@
 #include <net/dst.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 
 #include "compat.h"
@@ -191,6 +192,31 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 }
 #else
 /*
+ * Plain TCP (no kTLS or sockmap in sk_prot) takes the whole batch under
+ * one socket lock, page by page with tcp_sendpage_locked() as kTLS does,
+ * instead of locking and releasing the socket (and running its backlog)
+ * once per page as ->sendpage, and sendfile, do.
+ */
+static bool zc_sock_lock_batch(struct socket *sock, bool tcp)
+{
+#ifdef ZC_HAVE_TCP_SENDPAGE_LOCKED
+	return tcp && READ_ONCE(sock->sk->sk_prot)->sendpage == tcp_sendpage;
+#else
+	return false;
+#endif
+}
+
+static int zc_sock_sendpage(struct socket *sock, bool locked, struct page *page,
+			    int off, size_t len, int flags)
+{
+#ifdef ZC_HAVE_TCP_SENDPAGE_LOCKED
+	if (locked)
+		return tcp_sendpage_locked(sock->sk, page, off, len, flags);
+#endif
+	return kernel_sendpage(sock, page, off, len, flags);
+}
+
+/*
  * ->sendpage takes one page at a time.  Every piece but the batch's last
  * carries MSG_MORE: for TCP that avoids pushing partial segments, for
  * UDP it keeps the datagram corked until its last piece.  Returns the
@@ -200,11 +226,14 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 			  const struct zc_batch *b, bool more, bool nowait)
 {
 	bool tcp = kind == ZC_SOCK_TCP4 || kind == ZC_SOCK_TCP6;
+	bool locked = zc_sock_lock_batch(sock, tcp);
 	int base = zc_sock_msg_flags(sock, nowait);
 	size_t left = b->bytes;
-	int sent = 0;
+	int sent = 0, ret = 0;
 	unsigned int i;
 
+	if (locked)
+		lock_sock(sock->sk);
 	for (i = 0; i < b->nr; i++) {
 		const struct bio_vec *bv = &b->bv[i];
 		size_t off = bv->bv_offset, len = bv->bv_len;
@@ -214,24 +243,28 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 			size_t poff = offset_in_page(off);
 			size_t part = min_t(size_t, len, PAGE_SIZE - poff);
 			int flags = base;
-			int ret;
 
 			left -= part;
 			if (kind != ZC_SOCK_UNIX && (left || (tcp && more)))
 				flags |= MSG_MORE;
 			if (tcp && (left || more))
 				flags |= MSG_SENDPAGE_NOTLAST;
-			ret = kernel_sendpage(sock, page, poff, part, flags);
-			/* A failed UDP piece flushes the whole corked datagram. */
+			ret = zc_sock_sendpage(sock, locked, page, poff, part, flags);
 			if (ret <= 0)
-				return sent && kind != ZC_SOCK_UDP ? sent : ret;
+				goto out;
 			sent += ret;
 			if ((size_t)ret < part)
-				return sent;
+				goto out;
 			off += part;
 			len -= part;
 		}
 	}
+out:
+	if (locked)
+		release_sock(sock->sk);
+	/* A failed UDP piece flushes the whole corked datagram. */
+	if (ret <= 0 && (!sent || kind == ZC_SOCK_UDP))
+		return ret;
 	return sent;
 }
 #endif
