@@ -16,12 +16,23 @@
 struct bench_job {
 	int file_fd;
 	size_t size;		/* bytes of the file, all sent to every socket */
-	size_t chunk;		/* bytes per send call */
+	size_t chunk;		/* bytes per send call (but see bench_turn()) */
 	int nsocks;
 	int *socks;
 	uint64_t syscalls;	/* counted by the method, one per syscall made */
 	char reason[160];	/* skip or failure reason */
 };
+
+/*
+ * Bytes per call for the methods whose one call can carry any amount
+ * (sendfile, zcopy): consumers take turns chunk by chunk, as a broker
+ * serving N fetches does, but a single consumer has nobody to take turns
+ * with and gets the whole file in one call, the way these calls are used.
+ */
+static inline size_t bench_turn(const struct bench_job *job)
+{
+	return job->nsocks == 1 ? job->size : job->chunk;
+}
 
 /* Return values of bench_method.send_all. */
 #define BENCH_OK	0

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sendfile: one call per chunk per consumer, with an explicit offset so
- * the consumers' transfers do not share the file position.  With N
- * consumers this is the "loop of sendfile calls" zcopy_fanout is compared
- * with.
+ * sendfile: one call per turn per consumer (bench_turn(): a chunk, or
+ * the whole file for a single consumer), with an explicit offset so the
+ * consumers' transfers do not share the file position.  With N consumers
+ * this is the "loop of sendfile calls" zcopy_fanout is compared with.
  */
 
 #include <errno.h>
@@ -13,11 +13,11 @@
 
 int bench_sendfile(struct bench_job *job)
 {
-	size_t off;
+	size_t off, turn = bench_turn(job);
 	int i;
 
-	for (off = 0; off < job->size; off += job->chunk) {
-		size_t len = job->size - off < job->chunk ? job->size - off : job->chunk;
+	for (off = 0; off < job->size; off += turn) {
+		size_t len = job->size - off < turn ? job->size - off : turn;
 
 		for (i = 0; i < job->nsocks; i++) {
 			off_t pos = off;

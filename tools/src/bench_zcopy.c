@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * zcopy: ZCOPY_IOC_SEND, the module's file range -> socket by page
- * reference.  Compiled against whatever uapi header the tree has: without
+ * reference, one call per turn (bench_turn(): one ioctl for the whole
+ * file with a single consumer, whatever its size).  Compiled against whatever uapi header the tree has: without
  * ZCOPY_IOC_SEND the method skips with that reason (never a made-up
  * number).  zcopy_fanout sends the whole file to every consumer with
  * ZCOPY_IOC_FANOUT: one call per round for all sockets (each page looked
@@ -53,13 +54,13 @@ static int send_range(struct bench_job *job, int dev, int sock, size_t off, size
 int bench_zcopy(struct bench_job *job)
 {
 	int dev = open(ZCOPY_DEV, O_RDWR | O_CLOEXEC), rc = BENCH_OK, i;
-	size_t off;
+	size_t off, turn = bench_turn(job);
 
 	job->syscalls++;
 	if (dev < 0)
 		return bench_skip(job, "cannot open %s: %s", ZCOPY_DEV, strerror(errno));
-	for (off = 0; off < job->size && rc == BENCH_OK; off += job->chunk) {
-		size_t len = job->size - off < job->chunk ? job->size - off : job->chunk;
+	for (off = 0; off < job->size && rc == BENCH_OK; off += turn) {
+		size_t len = job->size - off < turn ? job->size - off : turn;
 
 		for (i = 0; i < job->nsocks && rc == BENCH_OK; i++)
 			rc = send_range(job, dev, job->socks[i], off, len);
