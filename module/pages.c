@@ -11,6 +11,7 @@
 #include <linux/net.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 
 #include "compat.h"
 #include "pages.h"
@@ -29,21 +30,21 @@ module_param(max_pinned_pages, ulong, 0644);
 MODULE_PARM_DESC(max_pinned_pages,
 		 "Pages all sends may pin at once (0: a sixteenth of RAM)");
 
-/* Pages that may still be pinned before the limit (<= 0: none). */
-static s64 zc_pin_room(void)
+/* The module-wide limit on pinned pages, in pages. */
+static s64 zc_pin_limit(void)
 {
 	unsigned long limit = READ_ONCE(max_pinned_pages);
 
 	if (!limit)
 		limit = totalram_pages() / 16;
-	return (s64)limit - atomic64_read(&zc_global_stats.v[ZC_PAGES_PINNED]);
+	return min_t(u64, limit, S64_MAX);
 }
 
 int zc_batch_init(struct zc_batch *b, unsigned int max_pages,
 		  struct zc_stats *stats)
 {
 	memset(b, 0, sizeof(*b));
-	b->bv = kmalloc_array(max_pages, sizeof(*b->bv), GFP_KERNEL);
+	b->bv = kmalloc_array(max_pages, sizeof(*b->bv), GFP_KERNEL_ACCOUNT);
 	if (!b->bv)
 		return -ENOMEM;
 	b->max_segs = max_pages;
@@ -99,9 +100,9 @@ static void zc_readahead(struct file *file, pgoff_t first, pgoff_t last)
 /*
  * The uptodate folio holding @index, with a reference, read in if need
  * be; @folio is what a lookup found there (or NULL), and its reference
- * is either returned or dropped.  A folio truncated away after the lookup (mapping cleared) is
- * looked up again: read_mapping_folio() retries until it holds one that
- * belongs to the file.
+ * is either returned or dropped.  A folio truncated away after the lookup
+ * (mapping cleared) is looked up again: read_mapping_folio() retries until
+ * it holds one that belongs to the file.
  */
 static struct folio *zc_get_folio(struct file *file, pgoff_t index,
 				  struct folio *folio)
@@ -116,16 +117,15 @@ static struct folio *zc_get_folio(struct file *file, pgoff_t index,
 	return read_mapping_folio(mapping, index, file);
 }
 
+/* Add a piece whose @pages pages the caller has taken from the limit. */
 static void zc_batch_add(struct zc_batch *b, struct folio *folio,
-			 size_t off, size_t len)
+			 size_t off, size_t len, unsigned long pages)
 {
-	unsigned long pages = zc_pages_spanned(off, len);
 	unsigned long i;
 
 	zc_bvec_set_folio(&b->bv[b->nr++], folio, len, off);
 	b->bytes += len;
 	b->pinned += pages;
-	zc_stats_pin(b->stats, pages);
 	for (i = off >> PAGE_SHIFT; i < (off >> PAGE_SHIFT) + pages; i++)
 		if (!sendpage_ok(folio_page(folio, i)))
 			b->spliceable = false;
@@ -185,15 +185,18 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 	while (pos < end && b->nr < b->max_segs) {
 		pgoff_t index = pos >> PAGE_SHIFT;
 		struct folio *folio;
+		unsigned long pages, took;
 		size_t off, part;
-		s64 room;
 
 		folio = zc_filemap_get_folio(mapping, index);
-		if (b->nodiskio && (!folio || !folio_test_uptodate(folio))) {
+		if (b->nodiskio && (!folio || !folio_test_uptodate(folio) ||
+				    READ_ONCE(folio->mapping) != mapping)) {
 			/*
 			 * No-disk-I/O: stop here, and start reading the rest in
 			 * (readahead submits the reads and returns) so that a
-			 * later call finds it cached.
+			 * later call finds it cached.  A folio truncated away
+			 * since the lookup stops it too: zc_get_folio() would
+			 * read its replacement in and wait for the disk.
 			 */
 			if (folio)
 				folio_put(folio);
@@ -215,18 +218,20 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 		}
 		off = pos - folio_pos(folio);
 		part = min_t(size_t, folio_size(folio) - off, end - pos);
-		room = zc_pin_room();
-		if (zc_pages_spanned(off, part) > room) {
-			if (b->nr) {
-				folio_put(folio);
-				break;
-			}
-			/* The first piece: one page at least, else what fits. */
-			part = min_t(size_t, part, max_t(s64, room, 1) * PAGE_SIZE -
-				     offset_in_page(off));
+		/* The first piece: one page at least, else what fits. */
+		pages = zc_pages_spanned(off, part);
+		took = zc_stats_pin_upto(b->stats, pages, b->nr ? 0 : 1,
+					 zc_pin_limit());
+		if (!took) {
+			folio_put(folio);
+			break;
 		}
-		zc_batch_add(b, folio, off, part);
-		spanned += zc_pages_spanned(off, part);
+		if (took < pages)
+			part = took * PAGE_SIZE - offset_in_page(off);
+		/* Ages in the page cache as a read(2) of it would. */
+		folio_mark_accessed(folio);
+		zc_batch_add(b, folio, off, part, took);
+		spanned += took;
 		pos += part;
 	}
 	zc_stats_add(b->stats, ZC_PAGECACHE_MISSES, misses);

@@ -2,6 +2,7 @@
 /* Counter storage and names; see stats.h for the contract. */
 
 #include <linux/errno.h>
+#include <linux/minmax.h>
 
 #include "stats.h"
 
@@ -87,6 +88,30 @@ void zc_stats_pin(struct zc_stats *local, s64 delta)
 	now = atomic64_add_return(delta, &local->v[ZC_PAGES_PINNED]);
 	if (delta > 0)
 		zc_raise_peak(local, now);
+}
+
+/*
+ * Take up to @want pages of room under @limit in the pinned-pages gauge:
+ * all of them if they fit, else what fits but at least @min.  One
+ * compare-and-exchange on the module-wide gauge decides, so senders that
+ * race for the last of the room cannot all take it: the gauge exceeds
+ * @limit by at most @min per taker.  Returns the pages taken (0..@want).
+ */
+unsigned long zc_stats_pin_upto(struct zc_stats *local, unsigned long want,
+				unsigned long min, s64 limit)
+{
+	atomic64_t *gauge = &zc_global_stats.v[ZC_PAGES_PINNED];
+	s64 old = atomic64_read(gauge), n;
+
+	do {
+		n = clamp_t(s64, limit - old, min, want);
+		if (!n)
+			return 0;
+	} while (!atomic64_try_cmpxchg(gauge, &old, old + n));
+	zc_raise_peak(&zc_global_stats, old + n);
+	if (local)
+		zc_raise_peak(local, atomic64_add_return(n, &local->v[ZC_PAGES_PINNED]));
+	return n;
 }
 
 /* ERESTARTSYS reaches userspace as EINTR (or as a restart). */

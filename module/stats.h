@@ -83,6 +83,9 @@ void zc_stats_add(struct zc_stats *local, enum zc_counter c, s64 n);
  */
 void zc_stats_pin(struct zc_stats *local, s64 delta);
 
+unsigned long zc_stats_pin_upto(struct zc_stats *local, unsigned long want,
+				unsigned long min, s64 limit);
+
 /* Count a failed send under its errno's counter. */
 void zc_stats_error(struct zc_stats *local, int err);
 
