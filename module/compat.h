@@ -81,4 +81,14 @@ static inline void zc_bvec_set_folio(struct bio_vec *bv, struct folio *folio,
 #endif
 }
 
+/*
+ * The generic page-cache ->splice_read: filemap_splice_read() since 6.5,
+ * generic_file_splice_read() (which then went) before.
+ */
+#ifdef ZC_HAVE_FILEMAP_SPLICE_READ
+#define zc_generic_splice_read	filemap_splice_read
+#else
+#define zc_generic_splice_read	generic_file_splice_read
+#endif
+
 #endif /* ZCOPY_COMPAT_H */

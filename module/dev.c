@@ -17,7 +17,7 @@ static int zc_open(struct inode *inode, struct file *file)
 {
 	struct zc_file *zf;
 
-	zf = kzalloc(sizeof(*zf), GFP_KERNEL);
+	zf = kzalloc(sizeof(*zf), GFP_KERNEL_ACCOUNT);
 	if (!zf)
 		goto err_zf;
 	zf->notify = zc_notify_queue_create();

@@ -14,11 +14,13 @@
 #include <linux/uaccess.h>
 #include <linux/zcopy.h>
 
+#include "access.h"
 #include "compat.h"
 #include "notify.h"
 #include "pages.h"
 #include "send.h"
 #include "sock.h"
+#include "sock_eof.h"
 #include "zcopy.h"
 
 struct zc_fan_target {
@@ -40,13 +42,16 @@ static int zc_fan_send(struct zc_fan_target *ft, const struct zc_batch *b,
 	return zc_sock_send_nowait(ft->sock, ft->kind, b, more);
 }
 
-/* Hand what target @ft can take of batch @b (which starts at @pos) to it. */
+/*
+ * Hand what target @ft can take of batch @b (which starts at @pos) to it;
+ * the call's stream ends at @stop (the range's end, or end of file).
+ */
 static u64 zc_fan_one(struct zc_stats *stats, const struct zcopy_fanout *args,
 		      struct zcopy_target *t, struct zc_fan_target *ft,
-		      const struct zc_batch *b, struct zc_batch *view, loff_t pos)
+		      const struct zc_batch *b, struct zc_batch *view, loff_t pos,
+		      loff_t stop)
 {
 	loff_t tpos = args->offset + t->bytes_sent;
-	loff_t end = args->offset + args->length;
 	enum zc_counter reason;
 	int sent;
 
@@ -57,7 +62,7 @@ static u64 zc_fan_one(struct zc_stats *stats, const struct zcopy_fanout *args,
 	if ((args->flags & ZCOPY_SEND_STRICT) && reason != ZC_BYTES_BY_REF)
 		sent = -EXDEV;
 	else
-		sent = zc_fan_send(ft, view, tpos + (loff_t)view->bytes < end);
+		sent = zc_fan_send(ft, view, tpos + (loff_t)view->bytes < stop);
 	if (sent <= 0) {
 		if (t->bytes_sent == ft->start)
 			t->error = -sent;
@@ -111,16 +116,16 @@ static int zc_fan_loop(struct zc_stats *stats, const struct zcopy_fanout *args,
 		goto err_view;
 	b.nodiskio = args->flags & ZCOPY_SEND_NODISKIO;
 	for (;;) {
-		loff_t isize = i_size_read(file_inode(file));
+		loff_t stop = min_t(loff_t, end, i_size_read(file_inode(file)));
 		size_t max_send;
 		loff_t pos = zc_fan_next(args, t, ft, &max_send);
 		unsigned int i;
 
-		if (pos < 0 || pos >= isize)
+		if (pos < 0 || pos >= stop)
 			break;	/* every target done, or end of file */
 		ret = zc_batch_fill(&b, file, pos,
-				    zc_send_batch_len(pos, min(end, isize) - pos,
-						      max_pages, max_send));
+				    zc_send_batch_len(pos, stop - pos, max_pages,
+						      max_send));
 		if (ret)
 			break;
 		if (!b.bytes) {
@@ -131,7 +136,7 @@ static int zc_fan_loop(struct zc_stats *stats, const struct zcopy_fanout *args,
 		for (i = 0; i < args->nr_targets; i++)
 			if (ft[i].active)
 				*progress += zc_fan_one(stats, args, &t[i], &ft[i],
-							&b, &view, pos);
+							&b, &view, pos, stop);
 		/* Every socket holds its own references on what it queued. */
 		zc_batch_release(&b);
 		if (signal_pending(current)) {
@@ -173,6 +178,23 @@ static int zc_fan_notify_create(const struct zcopy_fanout *args,
 	return 0;
 }
 
+/*
+ * Targets the call ended with because the file ends before their place in
+ * the range: ENODATA in their @error (they took nothing in this call), so
+ * that a caller who waits for POLLOUT on short targets knows these would
+ * never take more.
+ */
+static void zc_fan_mark_eof(const struct zcopy_fanout *args, struct zcopy_target *t,
+			    const struct zc_fan_target *ft, loff_t isize)
+{
+	unsigned int i;
+
+	for (i = 0; i < args->nr_targets; i++)
+		if (ft[i].active && !t[i].error && t[i].bytes_sent == ft[i].start &&
+		    args->offset + t[i].bytes_sent >= isize)
+			t[i].error = ENODATA;
+}
+
 /* A record for each target that took bytes in this call, none for others. */
 static void zc_fan_notify_finish(const struct zcopy_fanout *args,
 				 struct zcopy_target *t, struct zc_fan_target *ft)
@@ -198,10 +220,10 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 	unsigned int i;
 	int ret, err;
 
-	file = zc_send_get_file(args->file_fd, args->offset, &ret);
+	file = zc_send_get_file(args->file_fd, args->offset, args->length, &ret);
 	if (!file)
 		return ret;
-	ft = kcalloc(args->nr_targets, sizeof(*ft), GFP_KERNEL);
+	ft = kcalloc(args->nr_targets, sizeof(*ft), GFP_KERNEL_ACCOUNT);
 	if (!ft) {
 		ret = -ENOMEM;
 		goto err_file;
@@ -215,6 +237,9 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 			continue;
 		}
 		err = zc_sock_classify(ft[i].sock, &ft[i].kind);
+		if (!err)
+			err = zc_access_send(ft[i].sock, ft[i].kind,
+					     args->length - t[i].bytes_sent);
 		if (err)
 			t[i].error = -err;
 		else
@@ -227,17 +252,23 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 				      -EOPNOTSUPP;
 	if (!ret) {
 		ret = zc_fan_loop(stats, args, t, ft, file, &progress);
+		if (!ret)
+			zc_fan_mark_eof(args, t, ft, i_size_read(file_inode(file)));
 		/* What reached a socket is reported per target, not as an error. */
-		if (progress)
+		if (progress) {
+			zc_access_read_done(file);
 			ret = 0;
+		}
 	}
 	zc_fan_notify_finish(args, t, ft);
 
 	for (i = 0; i < args->nr_targets; i++) {
 		if (!ft[i].sock)
 			continue;
-		if (t[i].bytes_sent != ft[i].start)
+		if (t[i].bytes_sent != ft[i].start) {
+			zc_sock_eof(ft[i].sock, ft[i].kind);
 			zc_stats_inc(stats, zc_sock_sends_counter(ft[i].kind));
+		}
 		sockfd_put(ft[i].sock);
 	}
 	kfree(ft);
@@ -280,7 +311,7 @@ long zc_ioctl_fanout(struct zc_file *zf, void __user *uarg)
 	if (ret)
 		goto err;
 	ut = u64_to_user_ptr(args.targets);
-	t = kmalloc_array(args.nr_targets, sizeof(*t), GFP_KERNEL);
+	t = kmalloc_array(args.nr_targets, sizeof(*t), GFP_KERNEL_ACCOUNT);
 	if (!t) {
 		ret = -ENOMEM;
 		goto err;
@@ -294,6 +325,11 @@ long zc_ioctl_fanout(struct zc_file *zf, void __user *uarg)
 			ret = -EINVAL;
 			goto err_targets;
 		}
+	}
+	/* Writable before anything is sent (written back unchanged). */
+	if (copy_to_user(ut, t, args.nr_targets * sizeof(*t))) {
+		ret = -EFAULT;
+		goto err_targets;
 	}
 	ret = zc_fanout(&zf->stats, &args, t, zf->notify);
 	if (ret)

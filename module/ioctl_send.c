@@ -18,10 +18,22 @@ long zc_ioctl_send(struct zc_file *zf, void __user *uarg)
 		ret = -EFAULT;
 		goto err;
 	}
+	/*
+	 * The result must be writable before anything is sent, so that an
+	 * argument in read-only memory fails with nothing queued and no
+	 * record (the value read is written back unchanged).
+	 */
+	if (put_user(args.bytes_sent, &uargs->bytes_sent)) {
+		ret = -EFAULT;
+		goto err;
+	}
 	ret = zc_send(&zf->stats, &args, zf->notify);
 	if (ret)
 		goto err;
-	/* The data is on its way: a failure here cannot take it back. */
+	/*
+	 * The data is on its way: a failure here (another thread unmapped
+	 * the argument meanwhile) cannot take it back; see the uapi header.
+	 */
 	if (put_user(args.bytes_sent, &uargs->bytes_sent))
 		return -EFAULT;
 	return 0;

@@ -58,7 +58,7 @@ struct zc_notif {
 
 struct zc_notify_queue *zc_notify_queue_create(void)
 {
-	struct zc_notify_queue *q = kzalloc(sizeof(*q), GFP_KERNEL);
+	struct zc_notify_queue *q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
 
 	if (!q)
 		return NULL;
@@ -207,7 +207,7 @@ static void zc_notif_init_ubuf(struct ubuf_info *uarg)
 struct zc_notif *zc_notif_create(struct zc_notify_queue *q, u64 cookie,
 				 u32 target)
 {
-	struct zc_notif *n = kzalloc(sizeof(*n), GFP_KERNEL);
+	struct zc_notif *n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
 
 	if (!n)
 		return NULL;
@@ -324,23 +324,29 @@ ssize_t zc_notify_read(struct zc_notify_queue *q, char __user *buf,
 
 	if (count < sizeof(rec))
 		return -EINVAL;
-	while (!zc_notify_ready(q)) {
+	/*
+	 * Another reader may take the record that woke this one: then wait
+	 * again (or EAGAIN).  0 is never returned; it would read as end of
+	 * file.
+	 */
+	for (;;) {
+		while (count - done >= sizeof(rec) && zc_notify_pop(q, &rec, &n)) {
+			if (copy_to_user(buf + done, &rec, sizeof(rec))) {
+				/* Not lost: the next read returns it. */
+				zc_notify_unpop(q, &rec, n);
+				return done ? done : -EFAULT;
+			}
+			kfree(n);
+			done += sizeof(rec);
+		}
+		if (done)
+			return done;
 		if (nonblock)
 			return -EAGAIN;
 		ret = wait_event_interruptible(q->wait, zc_notify_ready(q));
 		if (ret)
 			return ret;
 	}
-	while (count - done >= sizeof(rec) && zc_notify_pop(q, &rec, &n)) {
-		if (copy_to_user(buf + done, &rec, sizeof(rec))) {
-			/* Not lost: the next read returns it. */
-			zc_notify_unpop(q, &rec, n);
-			return done ? done : -EFAULT;
-		}
-		kfree(n);
-		done += sizeof(rec);
-	}
-	return done;
 }
 
 __poll_t zc_notify_poll(struct zc_notify_queue *q, struct file *file,

@@ -11,11 +11,13 @@
 #include <linux/net.h>
 #include <linux/sched/signal.h>
 
+#include "access.h"
 #include "compat.h"
 #include "notify.h"
 #include "pages.h"
 #include "send.h"
 #include "sock.h"
+#include "sock_eof.h"
 
 /*
  * Pages one call holds references on at most at a time: each batch is
@@ -69,7 +71,10 @@ size_t zc_send_batch_len(loff_t pos, u64 left, unsigned int max_pages,
 	return min3(left, room, (u64)max_send);
 }
 
-/* A regular file whose data is in the page cache and can be read in. */
+/*
+ * A regular file whose data is its page cache and can be read in (see
+ * zc_file_reads_page_cache()).
+ */
 static int zc_send_check_file(struct file *file)
 {
 	struct inode *inode = file_inode(file);
@@ -81,15 +86,18 @@ static int zc_send_check_file(struct file *file)
 	if (!file->f_mapping || !file->f_mapping->a_ops ||
 	    !file->f_mapping->a_ops->read_folio)
 		return -EINVAL;
+	if (!zc_file_reads_page_cache(file))
+		return -EINVAL;
 	return 0;
 }
 
 /*
  * The file behind @fd, with a reference, if it can be the source of a
- * send starting at @offset (before its end); else NULL and *@err.
- * fget() does not return O_PATH files: they are EBADF too.
+ * send of @length bytes starting at @offset (before its end), and read(2)'s
+ * permission checks allow reading them; else NULL and *@err.  fget() does
+ * not return O_PATH files: they are EBADF too.
  */
-struct file *zc_send_get_file(int fd, u64 offset, int *err)
+struct file *zc_send_get_file(int fd, u64 offset, u64 length, int *err)
 {
 	struct file *file = fget(fd);
 
@@ -100,6 +108,8 @@ struct file *zc_send_get_file(int fd, u64 offset, int *err)
 	*err = zc_send_check_file(file);
 	if (!*err && offset >= i_size_read(file_inode(file)))
 		*err = -EINVAL;
+	if (!*err)
+		*err = zc_access_read(file, offset, length);
 	if (*err) {
 		fput(file);
 		return NULL;
@@ -135,16 +145,17 @@ s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 		return ret;
 	b->nodiskio = c->nodiskio;
 	while (pos < end) {
-		loff_t isize = i_size_read(inode);
+		/* The call's stream ends here: at @end, or at end of file. */
+		loff_t stop = min_t(loff_t, end, i_size_read(inode));
 		enum zc_counter reason;
 		size_t len;
 		int sent;
 
 		if (total && signal_pending(current))
 			break;
-		if (pos >= isize)
+		if (pos >= stop)
 			break;
-		len = zc_send_batch_len(pos, min(end, isize) - pos, max_pages,
+		len = zc_send_batch_len(pos, stop - pos, max_pages,
 					zc_sock_max_send(c->sock, c->kind));
 		ret = zc_batch_fill(b, c->file, pos, len);
 		if (ret)
@@ -161,7 +172,7 @@ s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 			ret = -EXDEV;
 			break;
 		}
-		sent = zc_send_batch(c, pos + b->bytes < end || c->more_after);
+		sent = zc_send_batch(c, pos + b->bytes < stop || c->more_after);
 		len = b->bytes;
 		/* The stack holds its own references on what it queued. */
 		zc_batch_release(b);
@@ -209,7 +220,7 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 	c.strict = args->flags & ZCOPY_SEND_STRICT;
 	c.nodiskio = args->flags & ZCOPY_SEND_NODISKIO;
 
-	file = zc_send_get_file(args->file_fd, args->offset, &ret);
+	file = zc_send_get_file(args->file_fd, args->offset, args->length, &ret);
 	if (!file)
 		return ret;
 	c.file = file;
@@ -218,6 +229,8 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 	if (!c.sock)
 		goto err_file;
 	ret = zc_sock_classify(c.sock, &c.kind);
+	if (!ret)
+		ret = zc_access_send(c.sock, c.kind, args->length);
 	if (ret)
 		goto err_sock;
 
@@ -232,6 +245,10 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 		}
 	}
 	sent = zc_send_range(&c, args->offset, args->offset + args->length);
+	if (sent > 0) {
+		zc_sock_eof(c.sock, c.kind);
+		zc_access_read_done(file);
+	}
 	if (sent < 0) {
 		if (c.notif)
 			zc_notif_cancel(c.notif);

@@ -19,7 +19,7 @@ struct zc_notif;
 int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 	    struct zc_notify_queue *nq);
 bool zc_send_range_ok(u64 offset, u64 length);
-struct file *zc_send_get_file(int fd, u64 offset, int *err);
+struct file *zc_send_get_file(int fd, u64 offset, u64 length, int *err);
 
 /* One file range to one socket, as a part of a send. */
 struct zc_send_ctx {

@@ -13,9 +13,11 @@
 #include <linux/uaccess.h>
 #include <linux/zcopy.h>
 
+#include "access.h"
 #include "compat.h"
 #include "send.h"
 #include "sendv.h"
+#include "sock_eof.h"
 #include "zcopy.h"
 
 VISIBLE_IF_KUNIT int zc_sendv_check_args(const struct zcopy_sendv *a)
@@ -57,7 +59,7 @@ VISIBLE_IF_KUNIT int zc_seg_check(const struct zcopy_segment *s, struct file **f
 	case ZCOPY_SEG_FILE:
 		if (s->addr || !zc_send_range_ok(s->offset, s->length))
 			return -EINVAL;
-		*filep = zc_send_get_file(s->fd, s->offset, &ret);
+		*filep = zc_send_get_file(s->fd, s->offset, s->length, &ret);
 		return ret;
 	default:
 		return -EINVAL;
@@ -79,6 +81,8 @@ static s64 zc_sendv_segments(struct zc_send_ctx *c, const struct zcopy_segment *
 			c->file = files[i];
 			c->more_after = more;
 			sent = zc_send_range(c, s->offset, s->offset + s->length);
+			if (sent > 0)
+				zc_access_read_done(c->file);
 		} else {
 			sent = zc_sock_send_user(c->sock, u64_to_user_ptr(s->addr),
 						 s->length, more);
@@ -114,8 +118,8 @@ long zc_ioctl_sendv(struct zc_file *zf, void __user *uarg)
 	ret = zc_sendv_check_args(&args);
 	if (ret)
 		goto err;
-	segs = kmalloc_array(args.nr_segs, sizeof(*segs), GFP_KERNEL);
-	files = kcalloc(args.nr_segs, sizeof(*files), GFP_KERNEL);
+	segs = kmalloc_array(args.nr_segs, sizeof(*segs), GFP_KERNEL_ACCOUNT);
+	files = kcalloc(args.nr_segs, sizeof(*files), GFP_KERNEL_ACCOUNT);
 	if (!segs || !files) {
 		ret = -ENOMEM;
 		goto err_files;
@@ -130,12 +134,19 @@ long zc_ioctl_sendv(struct zc_file *zf, void __user *uarg)
 		if (ret)
 			goto err_files;
 	}
+	/* Writable before anything is sent (written back unchanged). */
+	if (put_user(args.bytes_sent, &ua->bytes_sent)) {
+		ret = -EFAULT;
+		goto err_files;
+	}
 	c.sock = sockfd_lookup(args.sock_fd, &ret);
 	if (!c.sock)
 		goto err_files;
 	ret = zc_sock_classify(c.sock, &c.kind);
 	if (!ret && c.kind == ZC_SOCK_UDP)
 		ret = -EOPNOTSUPP;
+	if (!ret)
+		ret = zc_access_send(c.sock, c.kind, U64_MAX);
 	if (ret)
 		goto err_sock;
 	c.strict = args.flags & ZCOPY_SEND_STRICT;
@@ -146,8 +157,10 @@ long zc_ioctl_sendv(struct zc_file *zf, void __user *uarg)
 		ret = sent;
 		goto err_sock;
 	}
-	if (sent)
+	if (sent) {
+		zc_sock_eof(c.sock, c.kind);
 		zc_stats_inc(&zf->stats, zc_sock_sends_counter(c.kind));
+	}
 	/* The data is on its way: a failure here cannot take it back. */
 	if (put_user(sent, &ua->bytes_sent))
 		ret = -EFAULT;

@@ -8,9 +8,9 @@
 struct zc_notify_queue;
 
 #define ZCOPY_VERSION_MAJOR	0
-#define ZCOPY_VERSION_MINOR	1
+#define ZCOPY_VERSION_MINOR	2
 #define ZCOPY_VERSION_PATCH	0
-#define ZCOPY_VERSION_STRING	"0.1.0"
+#define ZCOPY_VERSION_STRING	"0.2.0"
 
 /* State of one open /dev/zcopy file. */
 struct zc_file {

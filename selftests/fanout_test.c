@@ -239,4 +239,33 @@ TEST_F_TIMEOUT(fan, nodiskio_is_eagain_cold_then_sends_after_readahead, 120)
 	EXPECT_EQ(0, zc_counter("pages_pinned"));
 }
 
+/*
+ * A range that runs past end of file: the call that takes the file's last
+ * bytes reports no error; the next one, with nothing left for any target,
+ * says ENODATA in each target's @error (the end of file, distinctly: not
+ * a short count a caller would wait for POLLOUT on and call again).
+ */
+TEST_F_TIMEOUT(fan, end_of_file_is_enodata_per_target, 120)
+{
+	uint64_t i;
+
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, zc_reader_start(&self->r[i], self->rx[i], SIZE - 4096));
+	ASSERT_EQ(0, fanout(self->dev, self->file, self->t, 2, SIZE - 4096, 1 << 20, 0));
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(4096, self->t[i].bytes_sent);
+		EXPECT_EQ(0, self->t[i].error);
+	}
+	ASSERT_EQ(0, fanout(self->dev, self->file, self->t, 2, SIZE - 4096, 1 << 20, 0));
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(4096, self->t[i].bytes_sent);
+		EXPECT_EQ(ENODATA, self->t[i].error);
+		shutdown(self->tx[i], SHUT_WR);
+		zc_reader_join(&self->r[i]);
+		EXPECT_EQ(4096, self->r[i].got);
+		EXPECT_EQ(-1, self->r[i].first_bad);
+	}
+	EXPECT_EQ(0, zc_counter("pages_pinned"));
+}
+
 TEST_HARNESS_MAIN

@@ -8,7 +8,10 @@
  * is asserted: waits are for events or counters, however long they take.
  */
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -397,6 +400,179 @@ TEST_F_TIMEOUT(notify, fanout_one_record_per_target, 900)
 	close(rx2);
 	close(utx);
 	close(urx);
+}
+
+#define RACE_CALLS	4000
+#define RACE_READERS	12
+#define RACE_STOP	(1ULL << 40)
+
+struct race_reader {
+	int dev;
+	int spin;		/* a non-blocking reader, spinning */
+	uint64_t records, zero_reads, errors;
+	pthread_t thread;
+};
+
+/* Reads of one record each, until a RACE_STOP record. */
+static void *race_reader_main(void *arg)
+{
+	struct race_reader *r = arg;
+	struct zcopy_notification rec;
+
+	for (;;) {
+		ssize_t n = read(r->dev, &rec, sizeof(rec));
+
+		if (n == 0) {
+			r->zero_reads++;
+			continue;
+		}
+		if (n != sizeof(rec)) {
+			/* None there (or another reader took it): EAGAIN. */
+			if (n < 0 && (errno == EINTR || (r->spin && errno == EAGAIN)))
+				continue;
+			r->errors++;
+			return NULL;
+		}
+		if (rec.cookie == RACE_STOP)
+			return NULL;
+		r->records++;
+	}
+}
+
+/*
+ * Many readers of one descriptor: each record wakes them all, one takes
+ * it, and the others must wait again (blocking); readers spinning on a
+ * non-blocking descriptor all see a record arrive and race for it, and
+ * the losers get EAGAIN.  A read never returns 0 (end of file).
+ */
+static void racing_readers(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(notify) *self, int spin)
+{
+	struct race_reader rr[RACE_READERS];
+	struct zc_reader r = { 0 };
+	uint64_t i, sent, records = 0, zeros = 0, errors = 0;
+
+	if (spin)
+		ASSERT_EQ(0, fcntl(self->dev, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	for (i = 0; i < RACE_READERS; i++) {
+		rr[i] = (struct race_reader){ .dev = self->dev, .spin = spin };
+		ASSERT_EQ(0, pthread_create(&rr[i].thread, NULL, race_reader_main, &rr[i]));
+	}
+	for (i = 0; i < RACE_CALLS; i++) {
+		ASSERT_EQ(0, zc_send_cookie(self->dev, self->fd, self->tx, i * PAGE, PAGE,
+					    ZCOPY_SEND_NOTIFY, i + 1, &sent));
+		ASSERT_EQ(PAGE, sent);
+	}
+	/* Every reader's last record: one each. */
+	for (i = 0; i < RACE_READERS; i++) {
+		uint64_t pos = (RACE_CALLS + i) * PAGE;
+
+		ASSERT_EQ(0, zc_send_cookie(self->dev, self->fd, self->tx, pos, PAGE,
+					    ZCOPY_SEND_NOTIFY, RACE_STOP, &sent));
+		ASSERT_EQ(PAGE, sent);
+	}
+	ASSERT_EQ(0, shutdown(self->tx, SHUT_WR));
+	zc_reader_join(&r);
+	EXPECT_EQ((RACE_CALLS + RACE_READERS) * PAGE, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+	for (i = 0; i < RACE_READERS; i++) {
+		pthread_join(rr[i].thread, NULL);
+		records += rr[i].records;
+		zeros += rr[i].zero_reads;
+		errors += rr[i].errors;
+	}
+	EXPECT_EQ(0, zeros) TH_LOG("%llu reads returned 0", (unsigned long long)zeros);
+	EXPECT_EQ(0, errors);
+	EXPECT_EQ(RACE_CALLS, records);
+}
+
+TEST_F_TIMEOUT(notify, racing_blocking_readers_never_read_0, 1800)
+{
+	racing_readers(_metadata, self, 0);
+}
+
+TEST_F_TIMEOUT(notify, racing_spinning_readers_get_eagain_not_0, 1800)
+{
+	racing_readers(_metadata, self, 1);
+}
+
+/* Nothing on the socket: neither queued at the sender nor at the peer. */
+static void expect_nothing_sent(struct __test_metadata *_metadata, int tx, int rx)
+{
+	char c;
+	int outq = -1;
+
+	ASSERT_EQ(0, ioctl(tx, SIOCOUTQ, &outq));
+	EXPECT_EQ(0, outq);
+	EXPECT_EQ(-1, recv(rx, &c, 1, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+}
+
+/*
+ * A good notifying call with @cookie, then records are read up to its
+ * own: none of them may carry @bad (a record of a call that failed).
+ */
+static void expect_no_record_of(struct __test_metadata *_metadata, int dev, int fd,
+				int tx, int rx, uint64_t bad, uint64_t cookie)
+{
+	struct zcopy_notification rec;
+	unsigned char buf[PAGE];
+	uint64_t sent = 0;
+	size_t got = 0;
+
+	ASSERT_EQ(0, zc_send_cookie(dev, fd, tx, 0, PAGE, ZCOPY_SEND_NOTIFY, cookie, &sent));
+	ASSERT_EQ(PAGE, sent);
+	while (got < PAGE) {
+		ssize_t n = recv(rx, buf + got, PAGE - got, 0);
+
+		ASSERT_LT(0, n);
+		got += n;
+	}
+	do {
+		ASSERT_EQ(0, zc_read_one(dev, &rec));
+		EXPECT_NE(bad, rec.cookie) TH_LOG("a record for a call that failed");
+	} while (rec.cookie != cookie);
+}
+
+/*
+ * An argument in read-only memory: the result cannot be written back, so
+ * the call fails with EFAULT before anything is sent, and queues no record.
+ */
+TEST_F(notify, readonly_argument_is_efault_with_nothing_sent)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct zcopy_send *r;
+	struct zcopy_fanout *f;
+	struct zcopy_target *t;
+	void *mem;
+
+	mem = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, mem);
+	r = mem;
+	*r = (struct zcopy_send){
+		.size = sizeof(*r), .flags = ZCOPY_SEND_NOTIFY, .file_fd = self->fd,
+		.sock_fd = self->tx, .length = PAGE, .cookie = 55,
+	};
+	f = (void *)((char *)mem + 512);
+	t = (void *)((char *)mem + 1024);
+	*t = (struct zcopy_target){ .sock_fd = self->tx };
+	*f = (struct zcopy_fanout){
+		.size = sizeof(*f), .flags = ZCOPY_SEND_NOTIFY, .file_fd = self->fd,
+		.nr_targets = 1, .length = PAGE, .targets = (uintptr_t)t, .cookie = 66,
+	};
+	ASSERT_EQ(0, mprotect(mem, pg, PROT_READ));
+
+	EXPECT_EQ(-1, ioctl(self->dev, ZCOPY_IOC_SEND, r));
+	EXPECT_EQ(EFAULT, errno);
+	expect_nothing_sent(_metadata, self->tx, self->rx);
+	expect_no_record_of(_metadata, self->dev, self->fd, self->tx, self->rx, 55, 56);
+
+	EXPECT_EQ(-1, ioctl(self->dev, ZCOPY_IOC_FANOUT, f));
+	EXPECT_EQ(EFAULT, errno);
+	expect_nothing_sent(_metadata, self->tx, self->rx);
+	expect_no_record_of(_metadata, self->dev, self->fd, self->tx, self->rx, 66, 67);
+	munmap(mem, pg);
 }
 
 TEST_HARNESS_MAIN

@@ -77,18 +77,40 @@ static void print_fd_stats(int dev)
 }
 
 /*
- * After a failed send: the one refusal a user meets without knowing why.
- * tmpfs (/tmp on many systems, /dev/shm) has no ->read_folio to read a
- * page in with, so the module refuses its files with EINVAL.
+ * File systems whose files the module refuses with EINVAL although read()
+ * works, and why: zcopy sends the page cache, so it only takes files whose
+ * page cache is their data.
  */
+static const struct {
+	long magic;
+	const char *name, *why;
+} refused_fs[] = {
+	{ TMPFS_MAGIC, "tmpfs", "it has no page cache reads" },
+	{ SYSFS_MAGIC, "sysfs", "its page cache is not the text read() returns" },
+	{ PROC_SUPER_MAGIC, "procfs", "its files have no page cache" },
+	{ DEBUGFS_MAGIC, "debugfs", "its files have no page cache" },
+	{ NFS_SUPER_MAGIC, "NFS", "it revalidates in its own read path" },
+	{ 0xFF534D42, "CIFS", "it revalidates in its own read path" },
+	{ 0xFE534D42, "SMB", "it revalidates in its own read path" },
+	{ 0x00c36400, "Ceph", "it revalidates in its own read path" },
+	{ 0x65735546, "FUSE", "its server is asked in its own read path" },
+	{ V9FS_MAGIC, "9p", "it revalidates in its own read path" },
+	{ OVERLAYFS_SUPER_MAGIC, "overlayfs", "its reads go to another file" },
+};
+
+/* After a failed send: the refusals a user meets without knowing why. */
 static void hint_file(int fd, const char *file)
 {
 	struct statfs sfs;
+	unsigned int i;
 
-	if (!fstatfs(fd, &sfs) && sfs.f_type == TMPFS_MAGIC)
-		fprintf(stderr, "zcopy: hint: %s is on tmpfs, which zcopy cannot send "
-			"from (it has no page cache reads); use a file on a disk file "
-			"system\n", file);
+	if (fstatfs(fd, &sfs))
+		return;
+	for (i = 0; i < sizeof(refused_fs) / sizeof(refused_fs[0]); i++)
+		if ((long)sfs.f_type == refused_fs[i].magic)
+			fprintf(stderr, "zcopy: hint: %s is on %s, which zcopy cannot send "
+				"from (%s); use a file on a disk file system such as ext4, "
+				"or sendfile(2)\n", file, refused_fs[i].name, refused_fs[i].why);
 }
 
 int cmd_send(int argc, char **argv)

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A send reads the file as read(2) does, so it makes read()'s checks and
+ * reports: a fanotify FAN_ACCESS_PERM listener that denies makes the call
+ * fail with EPERM and nothing sent (as read() fails), one that allows lets
+ * it through; inotify sees IN_ACCESS; atime is updated (relatime: an atime
+ * older than mtime is).
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/fanotify.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "lib.h"
+#include "kselftest_harness.h"
+
+#define SIZE	65536
+
+FIXTURE(access) {
+	int dev, tx, rx;
+	char path[64];
+};
+
+FIXTURE_SETUP(access)
+{
+	int fd;
+
+	self->dev = open(ZC_DEV, O_RDWR);
+	ASSERT_LE(0, self->dev);
+	snprintf(self->path, sizeof(self->path), ZC_SCRATCH "/access.%d", getpid());
+	fd = zc_make_file(self->path, SIZE);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &self->tx, &self->rx));
+}
+
+FIXTURE_TEARDOWN(access)
+{
+	close(self->tx);
+	close(self->rx);
+	close(self->dev);
+	unlink(self->path);
+	EXPECT_EQ(0, zc_counter("pages_pinned"));
+}
+
+/* A fanotify listener answering every permission event with @answer. */
+struct listener {
+	int fan;
+	unsigned int answer;
+	int events;
+	pthread_t thread;
+};
+
+static void *listener_main(void *arg)
+{
+	struct listener *l = arg;
+	char buf[4096] __attribute__((aligned(8)));
+	ssize_t n;
+
+	while ((n = read(l->fan, buf, sizeof(buf))) > 0) {
+		struct fanotify_event_metadata *m = (void *)buf;
+
+		for (; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			struct fanotify_response r = { .fd = m->fd, .response = l->answer };
+
+			if (m->mask & FAN_ACCESS_PERM) {
+				__atomic_add_fetch(&l->events, 1, __ATOMIC_SEQ_CST);
+				if (write(l->fan, &r, sizeof(r)) != sizeof(r))
+					return NULL;
+			}
+			close(m->fd);
+		}
+	}
+	return NULL;
+}
+
+/* Whether nothing is in flight on the pair (sender queue and peer). */
+static int nothing_sent(int tx, int rx)
+{
+	char c;
+	int outq = -1;
+
+	if (ioctl(tx, TIOCOUTQ, &outq) || outq)
+		return 0;
+	return recv(rx, &c, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
+TEST_F(access, fanotify_access_perm_decides)
+{
+	struct listener l = { .answer = FAN_DENY };
+	struct zc_reader r = { 0 };
+	uint64_t sent = 0;
+	char buf[16];
+	int fd;
+
+	l.fan = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY);
+	if (l.fan < 0 && (errno == ENOSYS || errno == EINVAL))
+		SKIP(return, "fanotify permission events unavailable (%s)", strerror(errno));
+	ASSERT_LE(0, l.fan);
+	ASSERT_EQ(0, fanotify_mark(l.fan, FAN_MARK_ADD, FAN_ACCESS_PERM, AT_FDCWD, self->path));
+	ASSERT_EQ(0, pthread_create(&l.thread, NULL, listener_main, &l));
+	fd = open(self->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+
+	/* The reference: read() is denied. */
+	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-EPERM, zc_send(self->dev, fd, self->tx, 0, SIZE, 0, &sent));
+	EXPECT_TRUE(nothing_sent(self->tx, self->rx));
+	EXPECT_LE(2, __atomic_load_n(&l.events, __ATOMIC_SEQ_CST));
+
+	/* Allowed: the send goes through, byte for byte. */
+	__atomic_store_n(&l.answer, FAN_ALLOW, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	EXPECT_EQ(0, zc_send(self->dev, fd, self->tx, 0, SIZE, 0, &sent));
+	EXPECT_EQ(SIZE, sent);
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(SIZE, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+	close(fd);
+	close(l.fan);
+	pthread_cancel(l.thread);
+	pthread_join(l.thread, NULL);
+}
+
+TEST_F(access, inotify_sees_access_and_atime_moves)
+{
+	struct timespec old[2] = { { .tv_sec = 1000000 }, { .tv_nsec = UTIME_OMIT } };
+	struct inotify_event ev[4];
+	struct zc_reader r = { 0 };
+	struct pollfd p;
+	struct stat st;
+	uint64_t sent = 0;
+	int in, fd;
+
+	/* atime well before mtime: relatime updates it on the next read. */
+	ASSERT_EQ(0, utimensat(AT_FDCWD, self->path, old, 0));
+	in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	ASSERT_LE(0, in);
+	ASSERT_LE(0, inotify_add_watch(in, self->path, IN_ACCESS));
+	fd = open(self->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	EXPECT_EQ(0, zc_send(self->dev, fd, self->tx, 0, SIZE, 0, &sent));
+	EXPECT_EQ(SIZE, sent);
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(SIZE, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+
+	p = (struct pollfd){ .fd = in, .events = POLLIN };
+	ASSERT_EQ(1, poll(&p, 1, 10000)) TH_LOG("no inotify event");
+	ASSERT_LT(0, read(in, ev, sizeof(ev)));
+	EXPECT_TRUE(ev[0].mask & IN_ACCESS);
+	ASSERT_EQ(0, fstat(fd, &st));
+	EXPECT_LT(1000000, st.st_atim.tv_sec) TH_LOG("atime not updated");
+	close(fd);
+	close(in);
+}
+
+TEST_HARNESS_MAIN
