@@ -11,6 +11,12 @@
  * Errors common to every ioctl:
  *  * ENOTTY - the command is not a zcopy ioctl (or is from a newer ABI).
  *  * EFAULT - an argument pointer is not readable/writable user memory.
+ *             A call whose results cannot be written back fails so
+ *             before it sends anything (the result fields are written
+ *             back unchanged first); only if another thread unmaps or
+ *             write-protects them while the call runs is EFAULT returned
+ *             after bytes were queued (and, with ZCOPY_SEND_NOTIFY, with
+ *             their record to come), as read(2) may leave a buffer filled.
  *  * EINVAL - @size is not the size this ABI defines, a flag unknown to the
  *             module is set, or a reserved field is not zero.
  */
@@ -21,11 +27,19 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Major number of the ioctl interface; free in ioctl-number.rst. */
-#define ZCOPY_IOCTL_MAGIC	0xCE
+/*
+ * Type ("magic") of the ioctl numbers: free in the kernel's
+ * Documentation/userspace-api/ioctl/ioctl-number.rst and in every uapi
+ * header of the supported kernels (make check verifies both).
+ */
+#define ZCOPY_IOCTL_MAGIC	0xB9
 
-/* Bumped on any incompatible change (there has been none). */
-#define ZCOPY_ABI_VERSION	1
+/*
+ * Bumped on any incompatible change.  2: the ioctl type moved from 0xCE,
+ * which is CXL's (linux/cxl_mem.h), to 0xB9; structures and flags are as
+ * in 1, and flag constants are now as wide as the fields that hold them.
+ */
+#define ZCOPY_ABI_VERSION	2
 
 /**
  * struct zcopy_version - what the loaded module is and can do.
@@ -98,8 +112,9 @@ struct zcopy_version {
  *              not changed (as sendfile(2) with a non-NULL offset).
  * @length:     in: bytes to send; more than 4 GiB is allowed (there is
  *              no 0x7ffff000 cap as in sendfile(2)).
- * @bytes_sent: out: bytes queued to the socket by this call.  Only
- *              written when the ioctl returns 0.
+ * @bytes_sent: out: bytes queued to the socket by this call.  Written
+ *              back unchanged before anything is sent (see EFAULT); set
+ *              when the ioctl returns 0.
  * @cookie:     in: with ZCOPY_SEND_NOTIFY, any value; it is returned in
  *              the call's struct zcopy_notification.  Without that flag
  *              it must be 0 (it was the first reserved slot).
@@ -128,8 +143,8 @@ struct zcopy_send {
  *	changes mid-call ends the call with a short count).
  * ZCOPY_SEND_NODISKIO: never wait for the disk (FreeBSD's SF_NODISKIO):
  *	send what is in the page cache and uptodate, up to the first page
- *	that is not, and return that count; EAGAIN when the first page is
- *	not cached.  Reading the missing pages in is started (readahead is
+ *	that is not (or that was truncated away since it was found), and
+ *	return that count; EAGAIN when the first page is not cached.  Reading the missing pages in is started (readahead is
  *	submitted, not waited for), so a later call finds them cached.
  * ZCOPY_SEND_NOTIFY: when the network stack has dropped its last
  *	reference to the pages this call queued, queue one struct
@@ -146,9 +161,9 @@ struct zcopy_send {
  *	(the file was truncated).  ZCOPY_SEND_STRICT does not foresee the
  *	deferred copy at local delivery (ZCOPY_NOTIFY_COPIED_AT_DELIVERY).
  */
-#define ZCOPY_SEND_STRICT	_BITULL(0)
-#define ZCOPY_SEND_NODISKIO	_BITULL(1)
-#define ZCOPY_SEND_NOTIFY	_BITULL(2)
+#define ZCOPY_SEND_STRICT	(1U << 0)
+#define ZCOPY_SEND_NODISKIO	(1U << 1)
+#define ZCOPY_SEND_NOTIFY	(1U << 2)
 #define ZCOPY_SEND_FLAGS_ALL	(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO | \
 				 ZCOPY_SEND_NOTIFY)
 
@@ -169,7 +184,9 @@ struct zcopy_send {
  * CPU copy: the file's page-cache pages are attached to the socket's
  * buffers by reference (MSG_SPLICE_PAGES from 6.5, ->sendpage before).
  * Pages not in the page cache are read in first, with readahead over the
- * batch being sent.  The pages are taken in batches of at most
+ * batch being sent; pages sent are marked accessed, as read(2) marks them,
+ * so a file served only by zcopy ages in the page cache as one served by
+ * read() does.  The pages are taken in batches of at most
  * `max_batch_pages` (module parameter, default 256) pages; each batch is
  * one sendmsg.  The module holds page references only while a batch is
  * handed to the socket; the stack then holds its own until the data is
@@ -179,14 +196,27 @@ struct zcopy_send {
  *
  * Like sendfile(2): it stops at end of file (short count); on a blocking
  * socket it waits for buffer space, on a non-blocking one (O_NONBLOCK on
- * @sock_fd) it returns what it could queue.  It differs from sendfile(2)
+ * @sock_fd) it returns what it could queue.  Batches go to TCP with
+ * MSG_MORE while more of the call follows; when the call ends, wherever
+ * it ends (end of file, a short count, a signal, an error), what TCP held
+ * back is pushed, as sendfile(2) pushes it (->splice_eof): the peer gets
+ * the tail without waiting for another send.  A socket corked with
+ * TCP_CORK stays corked.  It makes read(2)'s checks on the file
+ * (rw_verify_area(): the LSM file_permission hook, fanotify's
+ * FAN_ACCESS_PERM) and sendfile(2)'s on the socket (open for writing, the
+ * LSM file_permission hook for writing, and the LSM socket_sendmsg hook,
+ * which 6.1's ->sendpage path gets through an empty sendmsg, for TCP and
+ * UNIX sockets but not UDP ones), before anything is sent; after a send it
+ * reports the read as read(2) does (inotify IN_ACCESS, fanotify
+ * FAN_ACCESS, atime).  It differs from sendfile(2)
  * in that: the count may exceed 0x7ffff000; @length 0 and an @offset at or
  * past end of file are EINVAL, not a 0 return; SIGPIPE is never raised
  * (EPIPE is returned); the file position is never used; O_DIRECT on
  * @file_fd is ignored (the page cache is always used, as a buffered read
  * would); the file is sampled for its size before each batch, so a file
- * that is truncated or has a hole punched while the call runs ends it with
- * a short count and no bytes past the new end of file are queued.
+ * that is truncated while the call runs ends it with a short count and no
+ * bytes past the new end of file are queued.  A hole punched while the
+ * call runs is sent as the zeros read(2) returns for it.
  *
  * Sockets: TCP over IPv4 or IPv6 (established or close-wait), UDP over
  * IPv4 or IPv6 (connected; see ZCOPY_UDP_DATAGRAM_MAX for how the range
@@ -205,11 +235,24 @@ struct zcopy_send {
  *                   overflows
  *                   or exceeds the largest file offset, @offset is at or
  *                   past end of file, or @file_fd is not a regular file
- *                   whose page cache can be read in (a directory, pipe,
- *                   socket, device or DAX file, or a tmpfs/shmem file:
- *                   shmem has no ->read_folio).
+ *                   whose data is its page cache: a directory, pipe,
+ *                   socket, device or DAX file; a tmpfs/shmem file (no
+ *                   ->read_folio); a file of a file system whose read
+ *                   path is not the generic page-cache one (its own
+ *                   ->read_iter or ->splice_read revalidates or fills
+ *                   pages: NFS, CIFS, Ceph, FUSE, 9p, cluster file
+ *                   systems, overlayfs; kernfs/sysfs and procfs, whose
+ *                   page cache is not their data).  Accepted: files
+ *                   whose read_iter and splice_read are the generic
+ *                   ones, and ext2/3/4, xfs, btrfs and f2fs files, whose
+ *                   own only add checks around the generic page-cache
+ *                   read.
+ *  * EPERM, EACCES - read(2)'s or write(2)'s permission checks refused:
+ *                   an LSM, or a fanotify FAN_ACCESS_PERM listener that
+ *                   denied the read.  Nothing was sent.
  *  * EBADF        - @file_fd or @sock_fd is not an open descriptor, or
- *                   @file_fd is not open for reading (or is O_PATH).
+ *                   @file_fd is not open for reading (or is O_PATH), or
+ *                   @sock_fd is not open for writing.
  *  * ENOTSOCK     - @sock_fd is not a socket.
  *  * EAFNOSUPPORT - the socket's family is not INET, INET6 or UNIX.
  *  * EOPNOTSUPP   - the socket type or protocol is not TCP, UDP or UNIX
@@ -261,7 +304,7 @@ struct zcopy_stats {
  *	open /dev/zcopy file the ioctl is issued on.  Gauges (pages_pinned,
  *	pages_pinned_peak) are per set too.
  */
-#define ZCOPY_STATS_GLOBAL	_BITULL(0)
+#define ZCOPY_STATS_GLOBAL	(1U << 0)
 #define ZCOPY_STATS_FLAGS_ALL	ZCOPY_STATS_GLOBAL
 
 /**
@@ -288,8 +331,11 @@ struct zcopy_stats {
  * @sock_fd:    in: a connected socket, as for ZCOPY_IOC_SEND.
  * @error:      out: 0, or the positive errno that stopped this target
  *              before it took anything in this call (EAGAIN when its
- *              buffer is full, EPIPE, ENOTSOCK, EXDEV, ...: the errnos
- *              of ZCOPY_IOC_SEND that concern a socket).
+ *              buffer is full, EPIPE, ENOTSOCK, EXDEV, EPERM, ...: the
+ *              errnos of ZCOPY_IOC_SEND that concern a socket), or
+ *              ENODATA: the file ends at or before this target's place
+ *              in the range (@offset + @bytes_sent), so it takes nothing
+ *              more unless the file grows; never a reason to wait.
  * @bytes_sent: in: bytes of the range this target already has (0 on the
  *              first call); out: the same, plus what this call queued.
  *              A target is sent [@offset + @bytes_sent, @offset +
@@ -343,23 +389,29 @@ struct zcopy_fanout {
  * target whose buffer fills stops with a short count (or EAGAIN in
  * @error if it took nothing), a target with an error stops with it, and
  * the call returns once no target can take more.  The caller waits for
- * POLLOUT on the short ones and calls again with the same array.  The
- * call may still sleep reading the file from disk, unless
- * ZCOPY_SEND_NODISKIO is set.
+ * POLLOUT on the short ones and calls again with the same array, leaving
+ * out those whose @error is ENODATA (end of file).  The call may still
+ * sleep reading the file from disk, unless ZCOPY_SEND_NODISKIO is set.
+ * Each target that took bytes has its stream pushed at the end of the
+ * call, and the read and permission checks are those of ZCOPY_IOC_SEND.
  *
  * Context: process context; may sleep for disk reads.
  *
  * Return: 0 when the request was valid: the per-target @error and
  * @bytes_sent say what happened to each socket; otherwise -1 and errno:
- *  * EFAULT - the argument or @targets is not valid user memory.
+ *  * EFAULT - the argument or @targets is not valid (or writable) user
+ *             memory; see the common EFAULT note at the top.
  *  * EINVAL - @size is wrong, an unknown flag is set, @cookie is not
  *             zero without ZCOPY_SEND_NOTIFY, @reserved (or a
  *             target's @reserved) is not zero, @nr_targets is 0 or more
  *             than ZCOPY_FANOUT_MAX, @length is 0, @offset + @length
  *             overflows, a target's @bytes_sent is more than @length,
  *             @offset is at or past end of file, or @file_fd is not a
- *             file ZCOPY_IOC_SEND accepts (no tmpfs, see there).
+ *             file ZCOPY_IOC_SEND accepts (no tmpfs, sysfs, NFS, FUSE,
+ *             ...: see there).
  *  * EBADF  - @file_fd is not open for reading (or is O_PATH).
+ *  * EPERM, EACCES - read(2)'s permission checks on @file_fd refused (as
+ *             for ZCOPY_IOC_SEND); a target's own are in its @error.
  *  * EOPNOTSUPP - ZCOPY_SEND_NOTIFY is set and the kernel lacks
  *             msghdr.msg_ubuf (no ZCOPY_FEATURE_NOTIFY).
  *  * EINTR  - a signal arrived before any target took anything.
@@ -451,7 +503,9 @@ struct zcopy_sendv {
  *                   memory), its unused fields are not as documented, a
  *                   file segment's range overflows or starts at or past
  *                   end of file, or its file is not one ZCOPY_IOC_SEND
- *                   accepts (no tmpfs, see there).
+ *                   accepts (no tmpfs, sysfs, NFS, FUSE, ...: see there).
+ *  * EPERM, EACCES - read(2)'s or write(2)'s permission checks refused
+ *                   (as for ZCOPY_IOC_SEND); nothing was sent.
  *  * EBADF        - a file segment's @fd is not open for reading, or
  *                   @sock_fd is not an open descriptor.
  *  * ENOTSOCK, EAFNOSUPPORT, ENOTCONN, EPIPE, EXDEV, EAGAIN, EINTR, EIO,
@@ -476,8 +530,10 @@ struct zcopy_sendv {
  * Records are read with read(2) on the /dev/zcopy descriptor that issued
  * the calls: each read returns as many whole records as fit in the
  * buffer (at least one; a buffer smaller than one record is EINVAL).
- * Without O_NONBLOCK read waits for a record (EINTR on a signal); with
- * it, EAGAIN when there is none.  poll(2) reports POLLIN | POLLRDNORM
+ * Without O_NONBLOCK read waits for a record (EINTR on a signal), and
+ * waits again if another reader took the record that woke it; with
+ * O_NONBLOCK, EAGAIN when there is none.  A read never returns 0 (it would
+ * read as end of file).  poll(2) reports POLLIN | POLLRDNORM
  * while a record is ready; write(2) is not supported.
  *
  * Order: records are queued, and read, in the order the calls complete,
@@ -526,10 +582,10 @@ struct zcopy_notification {
  *	copied there.  Counted in notify_bytes_copied_at_delivery.
  * ZCOPY_NOTIFY_OVERFLOW: an overflow record, see above.
  */
-#define ZCOPY_NOTIFY_COPIED		_BITUL(0)
-#define ZCOPY_NOTIFY_COPIED_AT_SEND	_BITUL(1)
-#define ZCOPY_NOTIFY_COPIED_AT_DELIVERY	_BITUL(2)
-#define ZCOPY_NOTIFY_OVERFLOW		_BITUL(3)
+#define ZCOPY_NOTIFY_COPIED		(1U << 0)
+#define ZCOPY_NOTIFY_COPIED_AT_SEND	(1U << 1)
+#define ZCOPY_NOTIFY_COPIED_AT_DELIVERY	(1U << 2)
+#define ZCOPY_NOTIFY_OVERFLOW		(1U << 3)
 
 /* Most records that wait to be read on one /dev/zcopy descriptor. */
 #define ZCOPY_NOTIFY_QUEUE_MAX	1024
