@@ -144,8 +144,9 @@ struct zcopy_send {
  * ZCOPY_SEND_NODISKIO: never wait for the disk (FreeBSD's SF_NODISKIO):
  *	send what is in the page cache and uptodate, up to the first page
  *	that is not (or that was truncated away since it was found), and
- *	return that count; EAGAIN when the first page is not cached.  Reading the missing pages in is started (readahead is
- *	submitted, not waited for), so a later call finds them cached.
+ *	return that count; EAGAIN when the first page is not cached.
+ *	Reading the missing pages in is started (readahead is submitted,
+ *	not waited for), so a later call finds them cached.
  * ZCOPY_SEND_NOTIFY: when the network stack has dropped its last
  *	reference to the pages this call queued, queue one struct
  *	zcopy_notification carrying @cookie on the /dev/zcopy descriptor
@@ -161,9 +162,9 @@ struct zcopy_send {
  *	(the file was truncated).  ZCOPY_SEND_STRICT does not foresee the
  *	deferred copy at local delivery (ZCOPY_NOTIFY_COPIED_AT_DELIVERY).
  */
-#define ZCOPY_SEND_STRICT	(1U << 0)
-#define ZCOPY_SEND_NODISKIO	(1U << 1)
-#define ZCOPY_SEND_NOTIFY	(1U << 2)
+#define ZCOPY_SEND_STRICT	0x1U
+#define ZCOPY_SEND_NODISKIO	0x2U
+#define ZCOPY_SEND_NOTIFY	0x4U
 #define ZCOPY_SEND_FLAGS_ALL	(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO | \
 				 ZCOPY_SEND_NOTIFY)
 
@@ -304,7 +305,7 @@ struct zcopy_stats {
  *	open /dev/zcopy file the ioctl is issued on.  Gauges (pages_pinned,
  *	pages_pinned_peak) are per set too.
  */
-#define ZCOPY_STATS_GLOBAL	(1U << 0)
+#define ZCOPY_STATS_GLOBAL	0x1U
 #define ZCOPY_STATS_FLAGS_ALL	ZCOPY_STATS_GLOBAL
 
 /**
@@ -582,10 +583,10 @@ struct zcopy_notification {
  *	copied there.  Counted in notify_bytes_copied_at_delivery.
  * ZCOPY_NOTIFY_OVERFLOW: an overflow record, see above.
  */
-#define ZCOPY_NOTIFY_COPIED		(1U << 0)
-#define ZCOPY_NOTIFY_COPIED_AT_SEND	(1U << 1)
-#define ZCOPY_NOTIFY_COPIED_AT_DELIVERY	(1U << 2)
-#define ZCOPY_NOTIFY_OVERFLOW		(1U << 3)
+#define ZCOPY_NOTIFY_COPIED		0x1U
+#define ZCOPY_NOTIFY_COPIED_AT_SEND	0x2U
+#define ZCOPY_NOTIFY_COPIED_AT_DELIVERY	0x4U
+#define ZCOPY_NOTIFY_OVERFLOW		0x8U
 
 /* Most records that wait to be read on one /dev/zcopy descriptor. */
 #define ZCOPY_NOTIFY_QUEUE_MAX	1024
