@@ -5,7 +5,7 @@
 ZC_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ZC_CACHE=${ZCOPY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zcopy}
 ZC_BUILD=${ZCOPY_BUILD:-$ZC_TOP/build}
-ZC_KERNELS_ALL="bookworm trixie sid debug"
+ZC_KERNELS_ALL="bookworm trixie sid debug debug-sid"
 
 zc_log() { printf '[zcopy %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 zc_die() { zc_log "error: $*"; exit 1; }
