@@ -69,15 +69,20 @@ static inline struct folio *zc_filemap_get_folio(struct address_space *mapping,
 /*
  * @len bytes at byte @offset of @folio as one bio_vec.  Without
  * bvec_set_folio() (before 6.3) the same multi-page bio_vec is built
- * from the folio's first page.
+ * from the folio's first page, with bvec_set_page() where the kernel has
+ * it (6.2, and later 6.1 releases) and field by field before.
  */
 static inline void zc_bvec_set_folio(struct bio_vec *bv, struct folio *folio,
 				     unsigned int len, unsigned int offset)
 {
-#ifdef ZC_HAVE_BVEC_SET_FOLIO
+#if defined(ZC_HAVE_BVEC_SET_FOLIO)
 	bvec_set_folio(bv, folio, len, offset);
-#else
+#elif defined(ZC_HAVE_BVEC_SET_PAGE)
 	bvec_set_page(bv, &folio->page, len, offset);
+#else
+	bv->bv_page = &folio->page;
+	bv->bv_len = len;
+	bv->bv_offset = offset;
 #endif
 }
 

@@ -35,7 +35,7 @@ TEST_F(dev, version_reports_abi)
 	ASSERT_EQ(0, ioctl(self->fd, ZCOPY_IOC_VERSION, &self->v));
 	EXPECT_EQ(ZCOPY_ABI_VERSION, self->v.abi_version);
 	EXPECT_EQ(0, self->v.major);
-	EXPECT_EQ(1, self->v.minor);
+	EXPECT_EQ(2, self->v.minor);
 	EXPECT_EQ(sizeof(self->v), self->v.size);
 }
 
