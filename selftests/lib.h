@@ -28,6 +28,28 @@ static inline long long zc_counter(const char *name)
 	return found;
 }
 
+/*
+ * Run @cmd with sh, its stdout and stderr into @out (NUL-terminated, at
+ * most @size - 1 bytes); returns its wait status, or -1.
+ */
+static inline int zc_run_capture(const char *cmd, char *out, size_t size)
+{
+	char *full = NULL;
+	size_t n = 0;
+	FILE *p;
+
+	if (asprintf(&full, "%s 2>&1", cmd) < 0)
+		return -1;
+	p = popen(full, "r");
+	free(full);
+	if (!p)
+		return -1;
+	out[0] = 0;
+	while (n + 1 < size && fgets(out + n, size - n, p))
+		n = strlen(out);
+	return pclose(p);
+}
+
 #endif
 
 /* ---- helpers for the ZCOPY_IOC_SEND tests ---- */

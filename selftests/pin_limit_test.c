@@ -16,6 +16,19 @@
 #define PARAM	"/sys/module/zcopy/parameters/max_pinned_pages"
 #define SIZE	(4u << 20)
 
+/* The parameter's value now, into @old (@len bytes): 0 or -1. */
+static int get_param(char *old, int len)
+{
+	FILE *f = fopen(PARAM, "r");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fgets(old, len, f) ? 0 : -1;
+	fclose(f);
+	return ret;
+}
+
 static int set_param(const char *v)
 {
 	FILE *f = fopen(PARAM, "w");
@@ -33,11 +46,8 @@ TEST(send_respects_the_pin_limit)
 	struct zc_reader r = { 0 };
 	int dev, fd, tx, rx;
 	uint64_t sent = 0;
-	FILE *f = fopen(PARAM, "r");
 
-	ASSERT_NE(NULL, f);
-	ASSERT_NE(NULL, fgets(old, sizeof(old), f));
-	fclose(f);
+	ASSERT_EQ(0, get_param(old, sizeof(old)));
 	dev = open(ZC_DEV, O_RDWR);
 	ASSERT_LE(0, dev);
 	snprintf(path, sizeof(path), ZC_SCRATCH "/pin.%d", getpid());
@@ -91,11 +101,8 @@ TEST(concurrent_senders_respect_the_pin_limit)
 	struct sender s[SENDERS];
 	char path[64], old[32] = "0";
 	int dev, fd, rx[SENDERS], i;
-	FILE *f = fopen(PARAM, "r");
 
-	ASSERT_NE(NULL, f);
-	ASSERT_NE(NULL, fgets(old, sizeof(old), f));
-	fclose(f);
+	ASSERT_EQ(0, get_param(old, sizeof(old)));
 	dev = open(ZC_DEV, O_RDWR);
 	ASSERT_LE(0, dev);
 	snprintf(path, sizeof(path), ZC_SCRATCH "/pinc.%d", getpid());
