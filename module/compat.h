@@ -11,6 +11,7 @@
 #include <linux/err.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/shmem_fs.h>
 
 #include "generated/features.h"
 
@@ -95,5 +96,19 @@ static inline void zc_bvec_set_folio(struct bio_vec *bv, struct folio *folio,
 #else
 #define zc_generic_splice_read	generic_file_splice_read
 #endif
+
+/*
+ * A kernel-internal shmem file of @size bytes with no VM flags (the KUnit
+ * suites' page cache): the flags are a vma_flags_t from 7.x, an unsigned
+ * long of VM_* bits before.
+ */
+static inline struct file *zc_shmem_kernel_file(const char *name, loff_t size)
+{
+#ifdef ZC_HAVE_SHMEM_SETUP_VMA_FLAGS
+	return shmem_kernel_file_setup(name, size, EMPTY_VMA_FLAGS);
+#else
+	return shmem_kernel_file_setup(name, size, 0);
+#endif
+}
 
 #endif /* ZCOPY_COMPAT_H */

@@ -19,7 +19,7 @@ static void zc_compat_get_folio_test(struct kunit *test)
 	struct folio *folio;
 	struct page *page;
 
-	file = shmem_kernel_file_setup("zcopy-kunit", 4 * PAGE_SIZE, 0);
+	file = zc_shmem_kernel_file("zcopy-kunit", 4 * PAGE_SIZE);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
 	page = shmem_read_mapping_page(file->f_mapping, 1);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(page));

@@ -14,6 +14,7 @@
 #include <linux/shmem_fs.h>
 #include <linux/uio.h>
 
+#include "compat.h"
 #include "pages.h"
 
 #define ZC_KT_PAGES	4
@@ -35,7 +36,7 @@ static void zc_kt_file_init(struct kunit *test, struct zc_kt_file *f)
 
 	f->stats = kunit_kzalloc(test, sizeof(*f->stats), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, f->stats);
-	f->file = shmem_kernel_file_setup("zcopy-kunit", ZC_KT_PAGES * PAGE_SIZE, 0);
+	f->file = zc_shmem_kernel_file("zcopy-kunit", ZC_KT_PAGES * PAGE_SIZE);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(f->file));
 	for (i = 0; i < ZC_KT_PAGES; i++) {
 		struct page *page = shmem_read_mapping_page(f->file->f_mapping, i);
