@@ -77,17 +77,23 @@ static void zc_raise_peak(struct zc_stats *s, s64 now)
 	}
 }
 
+/*
+ * Pins go to the global gauge first and leave the local one first, so
+ * that a file's gauge (and peak) never shows more than the module-wide
+ * one: a sender taking room another has just given back cannot be
+ * counted in a file's gauge while the other still is.
+ */
 void zc_stats_pin(struct zc_stats *local, s64 delta)
 {
-	s64 now = atomic64_add_return(delta, &zc_global_stats.v[ZC_PAGES_PINNED]);
+	s64 now;
 
+	if (local && delta < 0)
+		atomic64_add(delta, &local->v[ZC_PAGES_PINNED]);
+	now = atomic64_add_return(delta, &zc_global_stats.v[ZC_PAGES_PINNED]);
 	if (delta > 0)
 		zc_raise_peak(&zc_global_stats, now);
-	if (!local)
-		return;
-	now = atomic64_add_return(delta, &local->v[ZC_PAGES_PINNED]);
-	if (delta > 0)
-		zc_raise_peak(local, now);
+	if (local && delta > 0)
+		zc_raise_peak(local, atomic64_add_return(delta, &local->v[ZC_PAGES_PINNED]));
 }
 
 /*
