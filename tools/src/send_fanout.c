@@ -6,6 +6,11 @@
  * ones that fell behind and calls again; each page is still looked up
  * once per call for every destination that is at it.  Prints one
  * "target=HOST:PORT sent=<bytes>" line per destination and "sent=<sum>".
+ *
+ * A destination is shut down (SHUT_WR) as soon as it has all its bytes
+ * (or has failed), not once all of them have: a receiver that reads one
+ * connection to its end before the next would otherwise wait on us while
+ * we wait for room in the others' full buffers.
  */
 
 #include <errno.h>
@@ -25,6 +30,7 @@ int zc_send_fanout(int dev, int fd, unsigned long long offset,
 	struct zcopy_target t[ZCOPY_FANOUT_MAX];
 	struct pollfd p[ZCOPY_FANOUT_MAX];
 	unsigned int err[ZCOPY_FANOUT_MAX] = { 0 };
+	char done[ZCOPY_FANOUT_MAX] = { 0 }, shut[ZCOPY_FANOUT_MAX] = { 0 };
 	unsigned long long sum = 0;
 	int i, np, failed = 0;
 
@@ -67,13 +73,18 @@ int zc_send_fanout(int dev, int fd, unsigned long long offset,
 			return 1;
 		}
 		for (i = np = 0; i < n; i++) {
-			if (t[i].bytes_sent >= len || err[i])
+			if (done[i])
 				continue;
-			if (t[i].error && t[i].error != EAGAIN) {
+			if (t[i].bytes_sent < len && t[i].error && t[i].error != EAGAIN) {
 				/* This one is done for; the others go on. */
 				err[i] = t[i].error;
 				failed++;
 				fprintf(stderr, "zcopy: %s: %s\n", dests[i], strerror(err[i]));
+			}
+			if (t[i].bytes_sent >= len || err[i]) {
+				/* Its receiver sees the end now (see the top). */
+				done[i] = 1;
+				shut[i] = !shutdown(t[i].sock_fd, SHUT_WR);
 				continue;
 			}
 			p[np++] = (struct pollfd){ .fd = t[i].sock_fd, .events = POLLOUT };
@@ -85,16 +96,18 @@ int zc_send_fanout(int dev, int fd, unsigned long long offset,
 			return 1;
 		}
 	}
-	/* Let every receiver finish reading before we say we are done. */
+	/*
+	 * Let every receiver finish reading before we say we are done: each
+	 * has seen its end already, so their closes come in any order.
+	 */
 	for (i = 0; i < n; i++) {
 		char buf[4096];
 		ssize_t r;
 
-		if (shutdown(t[i].sock_fd, SHUT_WR))
-			continue;
-		do
-			r = read(t[i].sock_fd, buf, sizeof(buf));
-		while (r > 0 || (r < 0 && errno == EINTR));
+		if (shut[i])
+			do
+				r = read(t[i].sock_fd, buf, sizeof(buf));
+			while (r > 0 || (r < 0 && errno == EINTR));
 		close(t[i].sock_fd);
 	}
 	for (i = 0; i < n; i++) {
