@@ -114,6 +114,50 @@ static enum zc_counter zc_features_reason(netdev_features_t features)
 }
 
 /*
+ * Whether TCP's own sendmsg (and, before 6.5, ->sendpage) still takes
+ * @sk's data.  A layer that put its own in sk_prot copies the data into
+ * buffers of its own, whatever MSG_SPLICE_PAGES or msg_ubuf ask for:
+ * kTLS with a transmit key (tls_sw_sendmsg()) and a sockmap with an
+ * sk_msg program (tcp_bpf_sendmsg()).  Before 6.5 tcp_bpf_sendpage()
+ * hands the page itself to the program, and whether TCP then gets it
+ * by reference depends on the program (bpf_msg_pull_data() copies)
+ * and on the 6.1 release (later stable updates copy in tcp_bpf_push()):
+ * nothing to be promised, so it counts as a copy too.  A sockmap
+ * without an sk_msg program leaves the send side alone.  tcp_bpf and
+ * kTLS replace sk_prot under the socket lock, which a send that waits
+ * for buffer space drops: unlocked, this is a snapshot.
+ */
+static bool zc_sock_tcp_own_send(const struct sock *sk)
+{
+	const struct proto *prot = READ_ONCE(sk->sk_prot);
+
+	if (prot->sendmsg != tcp_sendmsg)
+		return false;
+#ifdef ZC_SEND_BY_SENDPAGE
+	if (prot->sendpage != tcp_sendpage)
+		return false;
+#endif
+	return true;
+}
+
+/*
+ * Whether a notifying send may go to @sock: only TCP's own sendmsg
+ * honours msghdr.msg_ubuf.  Through kTLS or a sockmap's sk_msg program
+ * the data is copied and the completion would come before it left (or
+ * the send fails), so such a socket cannot notify.  Returns 0 or
+ * -EOPNOTSUPP.
+ */
+int zc_sock_check_notify(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk || sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		return -EOPNOTSUPP;
+	return zc_sock_tcp_own_send(sk) ? 0 : -EOPNOTSUPP;
+}
+
+/*
  * Predict whether @b's bytes will reach the wire from the page cache's
  * own pages or be copied by the CPU on the way, from the device the
  * socket's route leaves by: without NETIF_F_SG UDP copies in
@@ -121,7 +165,8 @@ static enum zc_counter zc_features_reason(netdev_features_t features)
  * tcp_sendmsg_locked() or, when GSO made sk_route_caps claim SG, when
  * software GSO segments the skb for that device; without checksum
  * offload skb_checksum_help() linearizes (copies) shared frags.  So the
- * device is asked, not sk_route_caps.  UNIX sockets never copy.
+ * device is asked, not sk_route_caps.  UNIX sockets never copy; TCP
+ * under kTLS or a sockmap's sk_msg program always does.
  * Returns the counter the batch's bytes belong to.
  */
 enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
@@ -140,8 +185,12 @@ enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 #endif
 	if (kind == ZC_SOCK_UNIX)
 		return ZC_BYTES_BY_REF;
-	/* An upper layer protocol (kTLS) encrypts into its own buffers. */
-	if (kind != ZC_SOCK_UDP && inet_csk(sk)->icsk_ulp_ops)
+	/*
+	 * An upper layer protocol (kTLS) encrypts into its own buffers, and
+	 * a sockmap's sk_msg layer copies (see zc_sock_tcp_own_send()).
+	 */
+	if (kind != ZC_SOCK_UDP &&
+	    (inet_csk(sk)->icsk_ulp_ops || !zc_sock_tcp_own_send(sk)))
 		return ZC_BYTES_COPIED_UNSPLICEABLE;
 	dst = sk_dst_get(sk);
 	if (dst) {
@@ -282,13 +331,19 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
  * attaches the bvec's pages by reference (skb_zerocopy_iter_stream(),
  * which takes its own page references) to skbs that each hold a
  * reference on @uarg, so the last one freed completes the call.  A batch
- * whose pages may not be attached is copied, with no msg_ubuf.
+ * whose pages may not be attached is copied, with no msg_ubuf.  A socket
+ * that cannot notify (zc_sock_check_notify(); it may have been put in a
+ * sockmap or under kTLS since the call began) gets nothing: EOPNOTSUPP.
  */
 int zc_sock_send_notify(struct socket *sock, const struct zc_batch *b,
 			bool more, bool nowait, struct ubuf_info *uarg)
 {
 	struct msghdr msg = {};
+	int ret;
 
+	ret = zc_sock_check_notify(sock);
+	if (ret)
+		return ret;
 	msg.msg_flags = zc_sock_msg_flags(sock, nowait);
 	if (b->spliceable) {
 		msg.msg_flags |= MSG_ZEROCOPY;
