@@ -244,12 +244,17 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
  * Plain TCP (no kTLS or sockmap in sk_prot) takes the whole batch under
  * one socket lock, page by page with tcp_sendpage_locked() as kTLS does,
  * instead of locking and releasing the socket (and running its backlog)
- * once per page as ->sendpage, and sendfile, do.
+ * once per page as ->sendpage, and sendfile, do.  Whether the socket is
+ * plain TCP is known only under the lock, and only until the lock is
+ * dropped: tcp_sendpage_locked() drops it while it waits for buffer
+ * space, and kTLS or a sockmap may replace sk_prot meanwhile.  So it is
+ * asked again before every page, and once the answer is no the rest of
+ * the batch goes through kernel_sendpage(), to that layer, unlocked.
  */
-static bool zc_sock_lock_batch(struct socket *sock, bool tcp)
+static bool zc_sock_plain_tcp(struct sock *sk)
 {
 #ifdef ZC_HAVE_TCP_SENDPAGE_LOCKED
-	return tcp && READ_ONCE(sock->sk->sk_prot)->sendpage == tcp_sendpage;
+	return READ_ONCE(sk->sk_prot)->sendpage == tcp_sendpage;
 #else
 	return false;
 #endif
@@ -275,14 +280,18 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 			  const struct zc_batch *b, bool more, bool nowait)
 {
 	bool tcp = kind == ZC_SOCK_TCP4 || kind == ZC_SOCK_TCP6;
-	bool locked = zc_sock_lock_batch(sock, tcp);
 	int base = zc_sock_msg_flags(sock, nowait);
+	struct sock *sk = sock->sk;
 	size_t left = b->bytes;
+	bool locked = false;
 	int sent = 0, ret = 0;
 	unsigned int i;
 
-	if (locked)
-		lock_sock(sock->sk);
+	/* Unlocked, only a hint that the lock is worth taking. */
+	if (tcp && zc_sock_plain_tcp(sk)) {
+		lock_sock(sk);
+		locked = true;
+	}
 	for (i = 0; i < b->nr; i++) {
 		const struct bio_vec *bv = &b->bv[i];
 		size_t off = bv->bv_offset, len = bv->bv_len;
@@ -298,6 +307,10 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 				flags |= MSG_MORE;
 			if (tcp && (left || more))
 				flags |= MSG_SENDPAGE_NOTLAST;
+			if (locked && !zc_sock_plain_tcp(sk)) {
+				release_sock(sk);
+				locked = false;
+			}
 			ret = zc_sock_sendpage(sock, locked, page, poff, part, flags);
 			if (ret <= 0)
 				goto out;
@@ -310,7 +323,7 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 	}
 out:
 	if (locked)
-		release_sock(sock->sk);
+		release_sock(sk);
 	/* A failed UDP piece flushes the whole corked datagram. */
 	if (ret <= 0 && (!sent || kind == ZC_SOCK_UDP))
 		return ret;
