@@ -114,6 +114,50 @@ static enum zc_counter zc_features_reason(netdev_features_t features)
 }
 
 /*
+ * Whether TCP's own sendmsg (and, before 6.5, ->sendpage) still takes
+ * @sk's data.  A layer that put its own in sk_prot copies the data into
+ * buffers of its own, whatever MSG_SPLICE_PAGES or msg_ubuf ask for:
+ * kTLS with a transmit key (tls_sw_sendmsg()) and a sockmap with an
+ * sk_msg program (tcp_bpf_sendmsg()).  Before 6.5 tcp_bpf_sendpage()
+ * hands the page itself to the program, and whether TCP then gets it
+ * by reference depends on the program (bpf_msg_pull_data() copies)
+ * and on the 6.1 release (later stable updates copy in tcp_bpf_push()):
+ * nothing to be promised, so it counts as a copy too.  A sockmap
+ * without an sk_msg program leaves the send side alone.  tcp_bpf and
+ * kTLS replace sk_prot under the socket lock, which a send that waits
+ * for buffer space drops: unlocked, this is a snapshot.
+ */
+static bool zc_sock_tcp_own_send(const struct sock *sk)
+{
+	const struct proto *prot = READ_ONCE(sk->sk_prot);
+
+	if (prot->sendmsg != tcp_sendmsg)
+		return false;
+#ifdef ZC_SEND_BY_SENDPAGE
+	if (prot->sendpage != tcp_sendpage)
+		return false;
+#endif
+	return true;
+}
+
+/*
+ * Whether a notifying send may go to @sock: only TCP's own sendmsg
+ * honours msghdr.msg_ubuf.  Through kTLS or a sockmap's sk_msg program
+ * the data is copied and the completion would come before it left (or
+ * the send fails), so such a socket cannot notify.  Returns 0 or
+ * -EOPNOTSUPP.
+ */
+int zc_sock_check_notify(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk || sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP ||
+	    (sk->sk_family != AF_INET && sk->sk_family != AF_INET6))
+		return -EOPNOTSUPP;
+	return zc_sock_tcp_own_send(sk) ? 0 : -EOPNOTSUPP;
+}
+
+/*
  * Predict whether @b's bytes will reach the wire from the page cache's
  * own pages or be copied by the CPU on the way, from the device the
  * socket's route leaves by: without NETIF_F_SG UDP copies in
@@ -121,7 +165,8 @@ static enum zc_counter zc_features_reason(netdev_features_t features)
  * tcp_sendmsg_locked() or, when GSO made sk_route_caps claim SG, when
  * software GSO segments the skb for that device; without checksum
  * offload skb_checksum_help() linearizes (copies) shared frags.  So the
- * device is asked, not sk_route_caps.  UNIX sockets never copy.
+ * device is asked, not sk_route_caps.  UNIX sockets never copy; TCP
+ * under kTLS or a sockmap's sk_msg program always does.
  * Returns the counter the batch's bytes belong to.
  */
 enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
@@ -140,8 +185,12 @@ enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 #endif
 	if (kind == ZC_SOCK_UNIX)
 		return ZC_BYTES_BY_REF;
-	/* An upper layer protocol (kTLS) encrypts into its own buffers. */
-	if (kind != ZC_SOCK_UDP && inet_csk(sk)->icsk_ulp_ops)
+	/*
+	 * An upper layer protocol (kTLS) encrypts into its own buffers, and
+	 * a sockmap's sk_msg layer copies (see zc_sock_tcp_own_send()).
+	 */
+	if (kind != ZC_SOCK_UDP &&
+	    (inet_csk(sk)->icsk_ulp_ops || !zc_sock_tcp_own_send(sk)))
 		return ZC_BYTES_COPIED_UNSPLICEABLE;
 	dst = sk_dst_get(sk);
 	if (dst) {
@@ -195,12 +244,17 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
  * Plain TCP (no kTLS or sockmap in sk_prot) takes the whole batch under
  * one socket lock, page by page with tcp_sendpage_locked() as kTLS does,
  * instead of locking and releasing the socket (and running its backlog)
- * once per page as ->sendpage, and sendfile, do.
+ * once per page as ->sendpage, and sendfile, do.  Whether the socket is
+ * plain TCP is known only under the lock, and only until the lock is
+ * dropped: tcp_sendpage_locked() drops it while it waits for buffer
+ * space, and kTLS or a sockmap may replace sk_prot meanwhile.  So it is
+ * asked again before every page, and once the answer is no the rest of
+ * the batch goes through kernel_sendpage(), to that layer, unlocked.
  */
-static bool zc_sock_lock_batch(struct socket *sock, bool tcp)
+static bool zc_sock_plain_tcp(struct sock *sk)
 {
 #ifdef ZC_HAVE_TCP_SENDPAGE_LOCKED
-	return tcp && READ_ONCE(sock->sk->sk_prot)->sendpage == tcp_sendpage;
+	return READ_ONCE(sk->sk_prot)->sendpage == tcp_sendpage;
 #else
 	return false;
 #endif
@@ -226,14 +280,18 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 			  const struct zc_batch *b, bool more, bool nowait)
 {
 	bool tcp = kind == ZC_SOCK_TCP4 || kind == ZC_SOCK_TCP6;
-	bool locked = zc_sock_lock_batch(sock, tcp);
 	int base = zc_sock_msg_flags(sock, nowait);
+	struct sock *sk = sock->sk;
 	size_t left = b->bytes;
+	bool locked = false;
 	int sent = 0, ret = 0;
 	unsigned int i;
 
-	if (locked)
-		lock_sock(sock->sk);
+	/* Unlocked, only a hint that the lock is worth taking. */
+	if (tcp && zc_sock_plain_tcp(sk)) {
+		lock_sock(sk);
+		locked = true;
+	}
 	for (i = 0; i < b->nr; i++) {
 		const struct bio_vec *bv = &b->bv[i];
 		size_t off = bv->bv_offset, len = bv->bv_len;
@@ -249,6 +307,10 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 				flags |= MSG_MORE;
 			if (tcp && (left || more))
 				flags |= MSG_SENDPAGE_NOTLAST;
+			if (locked && !zc_sock_plain_tcp(sk)) {
+				release_sock(sk);
+				locked = false;
+			}
 			ret = zc_sock_sendpage(sock, locked, page, poff, part, flags);
 			if (ret <= 0)
 				goto out;
@@ -261,7 +323,7 @@ static int __zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 	}
 out:
 	if (locked)
-		release_sock(sock->sk);
+		release_sock(sk);
 	/* A failed UDP piece flushes the whole corked datagram. */
 	if (ret <= 0 && (!sent || kind == ZC_SOCK_UDP))
 		return ret;
@@ -282,13 +344,19 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
  * attaches the bvec's pages by reference (skb_zerocopy_iter_stream(),
  * which takes its own page references) to skbs that each hold a
  * reference on @uarg, so the last one freed completes the call.  A batch
- * whose pages may not be attached is copied, with no msg_ubuf.
+ * whose pages may not be attached is copied, with no msg_ubuf.  A socket
+ * that cannot notify (zc_sock_check_notify(); it may have been put in a
+ * sockmap or under kTLS since the call began) gets nothing: EOPNOTSUPP.
  */
 int zc_sock_send_notify(struct socket *sock, const struct zc_batch *b,
 			bool more, bool nowait, struct ubuf_info *uarg)
 {
 	struct msghdr msg = {};
+	int ret;
 
+	ret = zc_sock_check_notify(sock);
+	if (ret)
+		return ret;
 	msg.msg_flags = zc_sock_msg_flags(sock, nowait);
 	if (b->spliceable) {
 		msg.msg_flags |= MSG_ZEROCOPY;

@@ -24,6 +24,7 @@ int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
 		 const struct zc_batch *b, bool more);
 int zc_sock_send_user(struct socket *sock, void __user *buf, size_t len,
 		      bool more);
+int zc_sock_check_notify(struct socket *sock);
 struct ubuf_info;
 int zc_sock_send_notify(struct socket *sock, const struct zc_batch *b,
 			bool more, bool nowait, struct ubuf_info *uarg);

@@ -137,7 +137,9 @@ struct zcopy_send {
  * ZCOPY_SEND_STRICT: fail with EXDEV instead of letting the stack copy
  *	the data with the CPU (route without scatter-gather, software
  *	checksum, or a socket that cannot take pages by reference on this
- *	kernel).  Without it such a call still sends, and the copy and its
+ *	kernel, such as TCP under kTLS or in a sockmap with an sk_msg
+ *	program, whose layer copies the data).  Without it such a call
+ *	still sends, and the copy and its
  *	reason are counted.  The check is made before each batch is queued,
  *	so an EXDEV is only returned when nothing was queued (a route that
  *	changes mid-call ends the call with a short count).
@@ -151,7 +153,9 @@ struct zcopy_send {
  *	reference to the pages this call queued, queue one struct
  *	zcopy_notification carrying @cookie on the /dev/zcopy descriptor
  *	the ioctl was issued on (see struct zcopy_notification).  TCP
- *	sockets only (EOPNOTSUPP otherwise).  With ZCOPY_IOC_FANOUT: one
+ *	sockets only, and not under kTLS or in a sockmap with an sk_msg
+ *	program, which copy the data and ignore the completion object
+ *	(EOPNOTSUPP otherwise).  With ZCOPY_IOC_FANOUT: one
  *	record per target that took bytes in the call, with its index in
  *	@target; a target that is not TCP gets EOPNOTSUPP in its @error.
  *	Such a call is sent with sendmsg(MSG_ZEROCOPY) and a
@@ -259,7 +263,8 @@ struct zcopy_send {
  *  * EOPNOTSUPP   - the socket type or protocol is not TCP, UDP or UNIX
  *                   stream (e.g. UNIX datagram, raw, SCTP, MPTCP), or
  *                   ZCOPY_SEND_NOTIFY is set and the socket is not TCP
- *                   or the kernel lacks msghdr.msg_ubuf (no
+ *                   (or is TCP under kTLS or an sk_msg program, see
+ *                   ZCOPY_SEND_NOTIFY) or the kernel lacks msghdr.msg_ubuf (no
  *                   ZCOPY_FEATURE_NOTIFY).
  *  * ENOTCONN     - the socket is not connected (e.g. listening).
  *  * EXDEV        - ZCOPY_SEND_STRICT is set and the stack would copy.
