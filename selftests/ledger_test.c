@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -206,6 +207,9 @@ static void copier(int file, volatile int *state)
 	struct park pk;
 	int p[2], i, ret;
 
+	/* Never outlive the test, even one the harness kills. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() == 1)
+		_exit(1);
 	ret = park_init(&pk, 2 * PARKED);
 	if (ret == -ENOSYS || ret == -EPERM) {
 		*state = 2;
