@@ -378,6 +378,7 @@ TEST_F(ledger, mmap_write_copies_once)
 
 TEST_F(ledger, sendfile_copies_nothing)
 {
+	long long xmit;
 	off_t off = 0;
 
 	ASSERT_EQ(0, arm(getpid()));
@@ -389,9 +390,17 @@ TEST_F(ledger, sendfile_copies_nothing)
 	/*
 	 * Transmits are counted in the sender's context only; TCP defers many
 	 * to softirq and to the receiver's ACKs, so this is a lower bound.
+	 * A transmit in a softirq that interrupts a probe handler (any task's)
+	 * is missed, and then the counter rightly has no value: say so.
 	 */
-	EXPECT_LT(0, ledger("dev_xmit_bytes"));
-	EXPECT_GE(N + N / 10, ledger("dev_xmit_bytes"));
+	xmit = ledger("dev_xmit_bytes");
+	if (xmit == L_INCOMPLETE) {
+		TH_LOG("dev_xmit_bytes incomplete (%lld events missed): not checked",
+		       ledger("missed_events"));
+	} else {
+		EXPECT_LT(0, xmit);
+		EXPECT_GE(N + N / 10, xmit);
+	}
 }
 
 TEST_F(ledger, cold_read_inserts_every_page)
