@@ -155,8 +155,8 @@ void bench_print_table(FILE *f, const struct bench_report *r)
 	for (i = k = 0; i < r->ncells; i++)
 		k += r->cells[i].max[M_LEDGER_INCOMPLETE] > 0;
 	if (k)
-		fprintf(f, "ledger: kprobe events were missed in %d rows; their ledger counts read"
-			" incomplete (null in the JSON; see ledger_incomplete_counters)\n", k);
+		fprintf(f, "ledger: kprobe events were missed in %d rows; the counters they feed read"
+			" incomplete (null in the JSON; ledger_incomplete_counters counts them)\n", k);
 	fprintf(f, "model:cp = classic-model copies of the whole delivery (CPU + DMA; zero-copy"
 		" methods share one disk read: 1 + N); sw/chk = user/kernel switches per chunk"
 		" per consumer.\n");
