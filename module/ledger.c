@@ -4,8 +4,12 @@
  *   ledger_pid  write a pid to arm for that process (counters restart at
  *               0), 0 to disarm; read gives the armed pid (0: disarmed).
  *   ledger      "name value" lines; value "unavailable" where the kernel
- *               symbol could not be probed, so a missing probe is never
- *               mistaken for "no copies".
+ *               symbol could not be probed, and "incomplete" where one of
+ *               the counter's probes missed an event since arming (the
+ *               kernel had no return-probe instance free, or the probe
+ *               hit inside another probe's handler), so a missing or
+ *               lossy probe is never mistaken for "no copies".  After a
+ *               disarm the last arm's values stay, with the same words.
  * Disarmed, no probe is registered and the ledger costs nothing.
  *
  * Attribution is by the task running when an event happens.  CPU copies
@@ -28,6 +32,20 @@
 #include <linux/uaccess.h>
 
 #include "ledger.h"
+
+/*
+ * Return-probe instances per probed function (0: sized at each arm, see
+ * zl_maxactive()).  A call holds one from entry to return, sleeping
+ * included; a call that finds none is missed and makes its counter read
+ * "incomplete".  Read at arm.
+ */
+static unsigned int ledger_maxactive;
+module_param(ledger_maxactive, uint, 0644);
+MODULE_PARM_DESC(ledger_maxactive,
+		 "Return-probe instances per probed function while the ledger is armed (0: the armed process's threads x 2 + CPUs + 64; at most 4096)");
+
+#define ZL_MAXACTIVE_SLACK	64U	/* threads started after arming */
+#define ZL_MAXACTIVE_MAX	4096U
 
 enum zc_ledger_counter {
 	ZL_COPY_TO_USER,
@@ -61,18 +79,32 @@ static void zl_add(enum zc_ledger_counter c, s64 n)
 		atomic64_add(n, &zl_count[c]);
 }
 
-/* size_t _copy_{to,from}_iter*(...): the return value is what was copied. */
+/*
+ * Entry filter of the return probes.  The kernel takes an instance from
+ * the probe's pool before it calls this, and puts it straight back when
+ * this returns non-zero: another task's call holds it only for this
+ * instant, with preemption off (at most one per CPU), never across the
+ * function, where it may sleep (a page fault in copy_to_user) and let
+ * every other task in the system drain the pool.
+ */
+static int zl_mine_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return !zl_mine();
+}
+
+/*
+ * size_t _copy_{to,from}_iter*(...): the return value is what was copied.
+ * The entry filter let only the armed process's calls through.
+ */
 static int zl_copy_to_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	if (zl_mine())
-		zl_add(ZL_COPY_TO_USER, regs_return_value(regs));
+	zl_add(ZL_COPY_TO_USER, regs_return_value(regs));
 	return 0;
 }
 
 static int zl_copy_from_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	if (zl_mine())
-		zl_add(ZL_COPY_FROM_USER, regs_return_value(regs));
+	zl_add(ZL_COPY_FROM_USER, regs_return_value(regs));
 	return 0;
 }
 
@@ -141,24 +173,33 @@ struct zl_probe_def {
 };
 
 static const struct zl_probe_def zl_defs[] = {
-	{ ZL_COPY_TO_USER, "_copy_to_iter", .ret = zl_copy_to_ret },
-	{ ZL_COPY_FROM_USER, "_copy_from_iter", .ret = zl_copy_from_ret },
-	{ ZL_COPY_FROM_USER, "_copy_from_iter_nocache", .ret = zl_copy_from_ret },
+	{ ZL_COPY_TO_USER, "_copy_to_iter", .entry = zl_mine_entry,
+	  .ret = zl_copy_to_ret },
+	{ ZL_COPY_FROM_USER, "_copy_from_iter", .entry = zl_mine_entry,
+	  .ret = zl_copy_from_ret },
+	{ ZL_COPY_FROM_USER, "_copy_from_iter_nocache", .entry = zl_mine_entry,
+	  .ret = zl_copy_from_ret },
 	{ ZL_PAGECACHE_INSERT, "__filemap_add_folio", .entry = zl_add_folio_entry,
 	  .ret = zl_add_folio_ret, .data_size = sizeof(struct zl_folio_data) },
 	{ ZL_SKB_COPY_UBUFS, "skb_copy_ubufs", .pre = zl_copy_ubufs_pre },
 	{ ZL_DEV_XMIT, "dev_hard_start_xmit", .pre = zl_xmit_pre },
 };
 
+/*
+ * Each arm zeroes these before registering, so nmissed counts from the
+ * arm; after a disarm they keep the last arm's misses and failures.
+ */
 static struct zl_probe {
 	bool registered;
+	bool failed;		/* registration failed at the last arm */
 	struct kprobe kp;
 	struct kretprobe krp;
 } zl_probes[ARRAY_SIZE(zl_defs)];
 
 /*
- * A counter is available when every probe feeding it is registered: a
- * partial count would understate copies, which is worse than no count.
+ * A counter is available when every probe feeding it could be
+ * registered: a partial count would understate copies, which is worse
+ * than no count.
  */
 static bool zl_available(enum zc_ledger_counter c)
 {
@@ -168,11 +209,37 @@ static bool zl_available(enum zc_ledger_counter c)
 	for (i = 0; i < ARRAY_SIZE(zl_defs); i++) {
 		if (zl_defs[i].counter != c)
 			continue;
-		if (!zl_probes[i].registered)
+		if (zl_probes[i].failed)
 			return false;
 		any = true;
 	}
 	return any;
+}
+
+/*
+ * Events probe i could not record since the arm: a return probe counts
+ * calls that found no free instance in its own nmissed, and hits inside
+ * another probe's handler in its kprobe's, as a plain kprobe does.
+ * Whose calls they were is unknown, so any miss spoils the counter.
+ */
+static unsigned long zl_missed(int i)
+{
+	const struct zl_probe *p = &zl_probes[i];
+
+	if (zl_defs[i].ret)
+		return (unsigned int)READ_ONCE(p->krp.nmissed) +
+		       READ_ONCE(p->krp.kp.nmissed);
+	return READ_ONCE(p->kp.nmissed);
+}
+
+static bool zl_incomplete(enum zc_ledger_counter c)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(zl_defs); i++)
+		if (zl_defs[i].counter == c && zl_missed(i))
+			return true;
+	return false;
 }
 
 static void zl_disarm_locked(void)
@@ -200,29 +267,55 @@ static void zl_disarm_locked(void)
  * kprobe naming both an address and a symbol is refused, so every arm
  * starts from a zeroed structure filled from its definition.
  */
-static int zl_register(int i)
+static int zl_register(int i, unsigned int maxactive)
 {
 	const struct zl_probe_def *d = &zl_defs[i];
 	struct zl_probe *p = &zl_probes[i];
 
+	memset(&p->krp, 0, sizeof(p->krp));
+	memset(&p->kp, 0, sizeof(p->kp));
 	if (d->ret) {
-		memset(&p->krp, 0, sizeof(p->krp));
 		p->krp.kp.symbol_name = d->symbol;
 		p->krp.entry_handler = d->entry;
 		p->krp.handler = d->ret;
 		p->krp.data_size = d->data_size;
-		p->krp.maxactive = 64;
+		p->krp.maxactive = maxactive;
 		return register_kretprobe(&p->krp);
 	}
-	memset(&p->kp, 0, sizeof(p->kp));
 	p->kp.symbol_name = d->symbol;
 	p->kp.pre_handler = d->pre;
 	return register_kprobe(&p->kp);
 }
 
+/*
+ * Instances per return probe.  With the entry filter, only the armed
+ * process's calls hold one across the function: one per thread, two
+ * where an interrupt nests a call into a thread's own; and every CPU
+ * may hold one for an instant for a task the filter turns away.  The
+ * slack is for threads the process starts after arming.  Beyond it the
+ * counter reads "incomplete", never low.
+ */
+static unsigned int zl_maxactive(struct pid *pid)
+{
+	unsigned int n = READ_ONCE(ledger_maxactive);
+	struct task_struct *t;
+	unsigned int threads = 1;
+
+	if (!n) {
+		t = get_pid_task(pid, PIDTYPE_PID);
+		if (t) {
+			threads = get_nr_threads(t);
+			put_task_struct(t);
+		}
+		n = num_possible_cpus() + 2 * threads + ZL_MAXACTIVE_SLACK;
+	}
+	return min(n, ZL_MAXACTIVE_MAX);
+}
+
 static int zl_arm_locked(pid_t nr)
 {
 	struct pid *pid = find_get_pid(nr);
+	unsigned int maxactive;
 	int i, ret;
 
 	if (!pid)
@@ -230,10 +323,12 @@ static int zl_arm_locked(pid_t nr)
 	zl_disarm_locked();
 	for (i = 0; i < ZL_NR; i++)
 		atomic64_set(&zl_count[i], 0);
+	maxactive = zl_maxactive(pid);
 	WRITE_ONCE(zl_pid, pid);
 	for (i = 0; i < ARRAY_SIZE(zl_defs); i++) {
-		ret = zl_register(i);
+		ret = zl_register(i, maxactive);
 		zl_probes[i].registered = !ret;
+		zl_probes[i].failed = ret;
 		if (ret)
 			pr_info("ledger: cannot probe %s (%d); its counter is unavailable\n",
 				zl_defs[i].symbol, ret);
@@ -290,17 +385,17 @@ static int ledger_show(struct seq_file *m, void *unused)
 	mutex_lock(&zl_lock);
 	seq_printf(m, "armed_pid %d\n", zl_pid ? pid_vnr(zl_pid) : 0);
 	for (i = 0; i < ZL_NR; i++) {
-		if (zl_pid && !zl_available(i))
+		if (!zl_available(i))
 			seq_printf(m, "%s unavailable\n", zl_names[i]);
+		else if (zl_incomplete(i))
+			seq_printf(m, "%s incomplete\n", zl_names[i]);
 		else
 			seq_printf(m, "%s %lld\n", zl_names[i],
 				   (long long)atomic64_read(&zl_count[i]));
 	}
 	for (i = 0; i < ARRAY_SIZE(zl_defs); i++)
-		if (zl_probes[i].registered)
-			missed += zl_defs[i].ret ? zl_probes[i].krp.nmissed :
-				  zl_probes[i].kp.nmissed;
-	/* Events a probe could not record (e.g. too many at once). */
+		missed += zl_missed(i);
+	/* Events the probes could not record since the arm, all counters. */
 	seq_printf(m, "missed_events %lu\n", missed);
 	mutex_unlock(&zl_lock);
 	return 0;

@@ -151,6 +151,7 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 	int64_t led[LEDGER_NR];
 	char path[512], why[160];
 	double *v = c->v[c->nreps], bytes;
+	int incomplete = 0;
 
 	job.socks = socks;
 	job.file_fd = open(file_for(o, c->size, path, sizeof(path)), O_RDONLY | O_CLOEXEC);
@@ -225,7 +226,12 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 	v[M_PC_INSERT] = led[3] >= 0 ? led[3] : NAN;
 	v[M_XMIT] = led[4] >= 0 ? led[4] : NAN;
 	v[M_LEDGER_MISSED] = led[5] >= 0 ? led[5] : NAN;
-	/* NaN if any part is unavailable: a partial sum would look like 0. */
+	/* An incomplete counter is NaN above, never a low number. */
+	for (i = 0; i < 5; i++)
+		incomplete += led[i] == -2;
+	v[M_LEDGER_INCOMPLETE] = led[5] >= 0 ? incomplete : NAN;
+	/* NaN if any part is unavailable or incomplete: a partial sum would
+	 * look like fewer copies. */
 	v[M_CPU_COPIED] = v[M_TO_USER] + v[M_FROM_USER] + v[M_UBUFS];
 	v[M_COPIES_PER_BYTE] = v[M_CPU_COPIED] / bytes;
 	c->nreps++;

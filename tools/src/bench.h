@@ -106,7 +106,8 @@ struct bench_snap {
 };
 void bench_snap_take(struct bench_snap *s);
 int bench_ledger_arm(pid_t pid);	/* 0 armed, -1 no ledger */
-/* Fill v[] with the ledger's values, -1 where unavailable; -1 if no ledger. */
+/* Fill v[] with the ledger's values, -1 where unavailable, -2 where
+ * incomplete (never a number then); returns -1 if no ledger. */
 int bench_ledger_read(int64_t v[LEDGER_NR]);
 int bench_drop_caches(int fd, int system_wide);
 int bench_warm(int fd, size_t size);
@@ -118,6 +119,7 @@ enum bench_metric {
 	M_SYSCALLS, M_NVCSW, M_NIVCSW, M_DISK_MIB,
 	M_CPU_COPIED, M_COPIES_PER_BYTE, M_BYREF,
 	M_TO_USER, M_FROM_USER, M_UBUFS, M_PC_INSERT, M_XMIT, M_LEDGER_MISSED,
+	M_LEDGER_INCOMPLETE,	/* ledger counters that read "incomplete" */
 	M_NR
 };
 struct bench_metric_info {

@@ -20,7 +20,7 @@
 const char *const bench_ledger_names[LEDGER_NR] = {
 	"copy_to_user_bytes", "copy_from_user_bytes", "skb_copy_ubufs_bytes",
 	"pagecache_insert_pages", "dev_xmit_bytes",
-	/* kprobe hits lost (e.g. recursion): the counts are then lower bounds */
+	/* kprobe hits lost since the arm; the counters they spoil read "incomplete" */
 	"missed_events",
 };
 
@@ -63,8 +63,10 @@ static uint64_t self_read_bytes(void)
 /*
  * Values of the named counters in a "name value" file, read in one pass
  * (one open, one read of the whole file): -1 where absent or not a number
- * ("unavailable").  One pass matters for the ledger: a second read would
- * count the copy-out of the first.  Returns -1 if the file cannot be read.
+ * ("unavailable"), -2 where "incomplete" (the ledger missed events: the
+ * count would be low).  One pass matters for the ledger: a second read
+ * would count the copy-out of the first.  Returns -1 if the file cannot
+ * be read.
  */
 static int named_values(const char *path, const char *const *names, int n, int64_t *out)
 {
@@ -81,7 +83,7 @@ static int named_values(const char *path, const char *const *names, int n, int64
 		for (i = 0; i < n; i++)
 			if (!strcmp(name, names[i]) &&
 			    sscanf(val, "%lld", (long long *)&out[i]) != 1)
-				out[i] = -1;
+				out[i] = strcmp(val, "incomplete") ? -1 : -2;
 	fclose(f);
 	return 0;
 }

@@ -31,6 +31,7 @@ const struct bench_metric_info bench_metrics[M_NR] = {
 	[M_PC_INSERT]		= { "pagecache_insert_pages", NULL, NULL },
 	[M_XMIT]		= { "dev_xmit_bytes", NULL, NULL },
 	[M_LEDGER_MISSED]	= { "ledger_missed_events", NULL, NULL },
+	[M_LEDGER_INCOMPLETE]	= { "ledger_incomplete_counters", NULL, NULL },
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -140,7 +141,8 @@ void bench_print_table(FILE *f, const struct bench_report *r)
 			int m = table_cols[k];
 
 			if (isnan(c->med[m]))
-				fprintf(f, " %10s", "n/a");
+				fprintf(f, " %10s", m == M_CPU_COPIED &&
+					c->max[M_LEDGER_INCOMPLETE] > 0 ? "incomplete" : "n/a");
 			else {
 				snprintf(buf, sizeof(buf), bench_metrics[m].fmt, c->med[m]);
 				fprintf(f, " %10s", buf);
@@ -151,10 +153,10 @@ void bench_print_table(FILE *f, const struct bench_report *r)
 		fprintf(f, " %9s %6d\n", buf, sw);
 	}
 	for (i = k = 0; i < r->ncells; i++)
-		k += r->cells[i].max[M_LEDGER_MISSED] > 0;
+		k += r->cells[i].max[M_LEDGER_INCOMPLETE] > 0;
 	if (k)
-		fprintf(f, "ledger: kprobe events were missed in %d rows; their ledger counts are"
-			" lower bounds (see ledger_missed_events in the JSON)\n", k);
+		fprintf(f, "ledger: kprobe events were missed in %d rows; the counters they feed read"
+			" incomplete (null in the JSON; ledger_incomplete_counters counts them)\n", k);
 	fprintf(f, "model:cp = classic-model copies of the whole delivery (CPU + DMA; zero-copy"
 		" methods share one disk read: 1 + N); sw/chk = user/kernel switches per chunk"
 		" per consumer.\n");
@@ -288,6 +290,22 @@ static double cell_med(const struct bench_report *r, const char *method, int vet
 	return NAN;
 }
 
+/* Whether the ledger read "incomplete" for any counter in any rep of the row. */
+static int cell_incomplete(const struct bench_report *r, const char *method, int veth,
+			   int consumers, int cold, size_t size)
+{
+	int i;
+
+	for (i = 0; i < r->ncells; i++) {
+		const struct bench_cell *c = &r->cells[i];
+
+		if (!strcmp(c->method->name, method) && c->veth == veth &&
+		    c->consumers == consumers && c->cold == cold && c->size == size)
+			return c->max[M_LEDGER_INCOMPLETE] > 0;
+	}
+	return 0;
+}
+
 struct target {
 	const char *what;
 	double value, limit;	/* met when value <= limit */
@@ -331,7 +349,10 @@ void bench_print_targets(FILE *f, const struct bench_report *r, int json)
 	t[n] = (struct target){ "zcopy sender CPU-copied bytes (64M warm lo 1) = 0",
 		cell_med(r, "zcopy", 0, 1, 0, mid, M_CPU_COPIED), 0, "" };
 	if (isnan(t[n].value) && !missing[0])
-		snprintf(missing, sizeof(missing), "the loaded module has no copy ledger");
+		snprintf(missing, sizeof(missing), "%s",
+			 cell_incomplete(r, "zcopy", 0, 1, 0, mid) ?
+			 "the copy ledger was incomplete (kprobe events missed)" :
+			 "the loaded module has no copy ledger");
 	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
 
 	missing[0] = 0;
