@@ -79,7 +79,7 @@ static void on_signal(int sig)
 static int documented(int err)
 {
 	static const int ok[] = { EAGAIN, EINTR, EPIPE, ECONNRESET, EINVAL, EIO,
-				  ENOMEM, ENOBUFS, ENOTCONN };
+				  ENOMEM, ENOBUFS, ENOTCONN, ENODATA };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (ok[i] == err)
