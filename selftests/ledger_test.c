@@ -27,8 +27,6 @@
 #include "lib.h"
 #include "kselftest_harness.h"
 
-#define ZC_LEDGER	"/sys/kernel/debug/zcopy/ledger"
-#define ZC_LEDGER_PID	"/sys/kernel/debug/zcopy/ledger_pid"
 #define ZC_MAXACTIVE	"/sys/module/zcopy/parameters/ledger_maxactive"
 #define N		(4u << 20)
 #define SLACK		(16u << 10)
@@ -71,19 +69,6 @@ static int write_file(const char *path, const char *s)
 	if (!f)
 		return -1;
 	ret = fputs(s, f) >= 0 ? 0 : -1;
-	if (fclose(f))
-		ret = -1;
-	return ret;
-}
-
-static int arm(pid_t pid)
-{
-	FILE *f = fopen(ZC_LEDGER_PID, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fprintf(f, "%d\n", pid) > 0 ? 0 : -1;
 	if (fclose(f))
 		ret = -1;
 	return ret;
@@ -297,7 +282,7 @@ FIXTURE_SETUP(ledger)
 FIXTURE_TEARDOWN(ledger)
 {
 	stop_copiers(self->copiers);
-	arm(0);
+	zc_ledger_arm(0);
 	close(self->sock);
 	waitpid(self->sink, NULL, 0);
 	close(self->file);
@@ -317,7 +302,7 @@ TEST_F(ledger, read_write_copies_twice)
 
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, lseek(self->file, 0, SEEK_SET));
-	ASSERT_EQ(0, arm(getpid()));
+	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	while ((n = read(self->file, buf, 65536)) > 0)
 		ASSERT_EQ(n, write(self->sock, buf, n));
 	EXPECT_ABOUT(N, ledger("copy_to_user_bytes"));
@@ -345,7 +330,7 @@ TEST_F_TIMEOUT(ledger, read_write_exact_while_others_copy, 600)
 	ASSERT_NE(MAP_FAILED, state);
 	ASSERT_EQ(0, lseek(self->file, 0, SEEK_SET));
 	/* Armed first, so that the parked copies meet the probes. */
-	ASSERT_EQ(0, arm(getpid()));
+	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	for (i = 0; i < 2; i++) {
 		self->copiers[i] = fork();
 		ASSERT_LE(0, self->copiers[i]);
@@ -381,7 +366,7 @@ TEST_F(ledger, mmap_write_copies_once)
 	char *map = mmap(NULL, N, PROT_READ, MAP_SHARED, self->file, 0);
 
 	ASSERT_NE(MAP_FAILED, map);
-	ASSERT_EQ(0, arm(getpid()));
+	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	for (unsigned int off = 0; off < N; off += 65536)
 		ASSERT_EQ(65536, write(self->sock, map + off, 65536));
 	EXPECT_ABOUT(0, ledger("copy_to_user_bytes"));
@@ -394,7 +379,7 @@ TEST_F(ledger, sendfile_copies_nothing)
 	long long xmit;
 	off_t off = 0;
 
-	ASSERT_EQ(0, arm(getpid()));
+	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	while (off < N)
 		ASSERT_LT(0, sendfile(self->sock, self->file, &off, N - off));
 	EXPECT_ABOUT(0, ledger("copy_to_user_bytes"));
@@ -423,7 +408,7 @@ TEST_F(ledger, cold_read_inserts_every_page)
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(0, posix_fadvise(self->file, 0, 0, POSIX_FADV_DONTNEED));
 	ASSERT_EQ(0, lseek(self->file, 0, SEEK_SET));
-	ASSERT_EQ(0, arm(getpid()));
+	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	while (read(self->file, buf, 65536) > 0)
 		;
 	EXPECT_EQ(N / 4096, ledger("pagecache_insert_pages"));
@@ -456,7 +441,7 @@ FIXTURE_SETUP(miss)
 
 FIXTURE_TEARDOWN(miss)
 {
-	arm(0);
+	zc_ledger_arm(0);
 	write_file(ZC_MAXACTIVE, "0\n");
 	if (self->parked)
 		park_release(&self->pk, 0);
@@ -468,7 +453,7 @@ TEST_F_TIMEOUT(miss, incomplete_not_a_number, 300)
 
 	ASSERT_EQ(0, write_file(ZC_MAXACTIVE, "1\n"))
 		TH_LOG("no %s: the module cannot limit its instances", ZC_MAXACTIVE);
-	ASSERT_EQ(0, arm(getpid()));
+	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	ASSERT_EQ(0, park_start(&self->pk, 0, 1));
 	self->parked = 1;
 	ASSERT_EQ(0, park_wait(&self->pk, 1));
@@ -478,12 +463,12 @@ TEST_F_TIMEOUT(miss, incomplete_not_a_number, 300)
 
 	ASSERT_EQ(0, park_release(&self->pk, 0));
 	self->parked = 0;
-	ASSERT_EQ(0, arm(0));
+	ASSERT_EQ(0, zc_ledger_arm(0));
 	EXPECT_EQ(L_INCOMPLETE, ledger("copy_to_user_bytes"));
 
 	/* A fresh arm starts from no misses (and counts the last read's copy-out). */
 	ASSERT_EQ(0, write_file(ZC_MAXACTIVE, "0\n"));
-	ASSERT_EQ(0, arm(getpid()));
+	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	EXPECT_EQ(0, ledger("copy_to_user_bytes"));
 	ASSERT_EQ(4, read(self->pipe[0], buf, 4));
 	EXPECT_LE(4, ledger("copy_to_user_bytes"));

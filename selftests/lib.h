@@ -32,6 +32,23 @@ static inline long long zc_counter(const char *name)
  * Run @cmd with sh, its stdout and stderr into @out (NUL-terminated, at
  * most @size - 1 bytes); returns its wait status, or -1.
  */
+#define ZC_LEDGER	"/sys/kernel/debug/zcopy/ledger"
+#define ZC_LEDGER_PID	"/sys/kernel/debug/zcopy/ledger_pid"
+
+/* Arm the copy ledger for process @pid (0 disarms): 0 or -1. */
+static inline int zc_ledger_arm(pid_t pid)
+{
+	FILE *f = fopen(ZC_LEDGER_PID, "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%d\n", pid) > 0 ? 0 : -1;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}
+
 static inline int zc_run_capture(const char *cmd, char *out, size_t size)
 {
 	char *full = NULL;

@@ -21,8 +21,6 @@
 #include "kselftest_harness.h"
 
 #define LEN		((3ULL << 20) + 123)	/* several batches and a piece */
-#define ZC_LEDGER	"/sys/kernel/debug/zcopy/ledger"
-#define ZC_LEDGER_PID	"/sys/kernel/debug/zcopy/ledger_pid"
 
 static int zc_bpf(int cmd, union bpf_attr *attr)
 {
@@ -111,19 +109,6 @@ static long long ledger_copied_in(void)
 	return r;
 }
 
-static int ledger_arm(pid_t pid)
-{
-	FILE *f = fopen(ZC_LEDGER_PID, "w");
-	int ret;
-
-	if (!f)
-		return -1;
-	ret = fprintf(f, "%d\n", pid) > 0 ? 0 : -1;
-	if (fclose(f))
-		ret = -1;
-	return ret;
-}
-
 FIXTURE(sockmap) {
 	int dev;
 	int fd;
@@ -209,11 +194,11 @@ TEST_F(sockmap, send_is_counted_as_copied)
 	long long in0 = -1, in1;
 
 	ASSERT_EQ(0, sockmap_set(self->map, self->tx));
-	if (!ledger_arm(getpid()))
+	if (!zc_ledger_arm(getpid()))
 		in0 = ledger_copied_in();
 	send_all(_metadata, self);
 	in1 = ledger_copied_in();
-	ledger_arm(0);
+	zc_ledger_arm(0);
 	EXPECT_EQ(LEN, zc_fd_counter(self->dev, "bytes_copied_unspliceable"));
 	EXPECT_EQ(0, zc_fd_counter(self->dev, "bytes_by_reference"));
 	/*
