@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/zcopy.h>
 
 #include "sha256.h"
 #include "zcopy.h"
@@ -168,7 +169,8 @@ int cmd_recv(int argc, char **argv)
 	a.sin6_family = AF_INET6;
 	a.sin6_addr = in6addr_any;
 	a.sin6_port = htons(port);
-	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 16)) {
+	/* Room for every target of a fan-out connecting at once. */
+	if (bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, ZCOPY_FANOUT_MAX)) {
 		fprintf(stderr, "zcopy: listen on port %d: %s\n", port, strerror(errno));
 		return 1;
 	}
