@@ -9,7 +9,7 @@
 #   make install             modules_install + depmod, so `modprobe zcopy` works
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-KERNELS ?= bookworm trixie sid debug debug-sid
+KERNELS ?= bookworm trixie sid debug
 CC ?= cc
 CFLAGS ?= -O2 -g
 TOOL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iuapi -D_GNU_SOURCE $(CFLAGS)

@@ -402,7 +402,7 @@ TEST_F_TIMEOUT(notify, fanout_one_record_per_target, 900)
 	close(urx);
 }
 
-#define RACE_CALLS	4000
+#define RACE_CALLS	1000
 #define RACE_READERS	12
 #define RACE_STOP	(1ULL << 40)
 
