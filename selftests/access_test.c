@@ -88,10 +88,25 @@ static int nothing_sent(int tx, int rx)
 	return recv(rx, &c, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN;
 }
 
+/* The whole file to the pair, then checked byte for byte at the peer. */
+static void send_whole_file(struct __test_metadata *_metadata,
+			    FIXTURE_DATA(access) *self, int fd)
+{
+	struct zc_reader r = { 0 };
+	uint64_t sent = 0;
+
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	EXPECT_EQ(0, zc_send(self->dev, fd, self->tx, 0, SIZE, 0, &sent));
+	EXPECT_EQ(SIZE, sent);
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(SIZE, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+}
+
 TEST_F(access, fanotify_access_perm_decides)
 {
 	struct listener l = { .answer = FAN_DENY };
-	struct zc_reader r = { 0 };
 	uint64_t sent = 0;
 	char buf[16];
 	int fd;
@@ -114,13 +129,7 @@ TEST_F(access, fanotify_access_perm_decides)
 
 	/* Allowed: the send goes through, byte for byte. */
 	__atomic_store_n(&l.answer, FAN_ALLOW, __ATOMIC_SEQ_CST);
-	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
-	EXPECT_EQ(0, zc_send(self->dev, fd, self->tx, 0, SIZE, 0, &sent));
-	EXPECT_EQ(SIZE, sent);
-	shutdown(self->tx, SHUT_WR);
-	zc_reader_join(&r);
-	EXPECT_EQ(SIZE, r.got);
-	EXPECT_EQ(-1, r.first_bad);
+	send_whole_file(_metadata, self, fd);
 	close(fd);
 	close(l.fan);
 	pthread_cancel(l.thread);
@@ -131,10 +140,8 @@ TEST_F(access, inotify_sees_access_and_atime_moves)
 {
 	struct timespec old[2] = { { .tv_sec = 1000000 }, { .tv_nsec = UTIME_OMIT } };
 	struct inotify_event ev[4];
-	struct zc_reader r = { 0 };
 	struct pollfd p;
 	struct stat st;
-	uint64_t sent = 0;
 	int in, fd;
 
 	/* atime well before mtime: relatime updates it on the next read. */
@@ -144,13 +151,7 @@ TEST_F(access, inotify_sees_access_and_atime_moves)
 	ASSERT_LE(0, inotify_add_watch(in, self->path, IN_ACCESS));
 	fd = open(self->path, O_RDONLY);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
-	EXPECT_EQ(0, zc_send(self->dev, fd, self->tx, 0, SIZE, 0, &sent));
-	EXPECT_EQ(SIZE, sent);
-	shutdown(self->tx, SHUT_WR);
-	zc_reader_join(&r);
-	EXPECT_EQ(SIZE, r.got);
-	EXPECT_EQ(-1, r.first_bad);
+	send_whole_file(_metadata, self, fd);
 
 	p = (struct pollfd){ .fd = in, .events = POLLIN };
 	ASSERT_EQ(1, poll(&p, 1, 10000)) TH_LOG("no inotify event");
