@@ -10,7 +10,16 @@
  *               hit inside another probe's handler), so a missing or
  *               lossy probe is never mistaken for "no copies".  After a
  *               disarm the last arm's values stay, with the same words.
- * Disarmed, no probe is registered and the ledger costs nothing.
+ *
+ * The probes are registered at the first arm and stay until the module
+ * is unloaded: a disarm only stops the counting.  Until the first arm
+ * the ledger costs nothing; after it, every call of a probed function
+ * in the system pays a probe hit that the filter turns away.  Removing
+ * a probe rewrites kernel text under running CPUs, and doing that at
+ * every disarm made a probed call trap on a breakpoint that was already
+ * gone (an "Oops: int3" seen about once in 70 runs of the ledger tests
+ * on 6.12 under qemu's multi-threaded TCG); once per module load keeps
+ * that window as rare as the kernel's own module unloads.
  *
  * Attribution is by the task running when an event happens.  CPU copies
  * and page-cache insertions happen in the process's own context and are
@@ -80,6 +89,18 @@ static void zl_add(enum zc_ledger_counter c, s64 n)
 }
 
 /*
+ * What a return probe's entry hands its return: the arm it counted for
+ * (a call that returns after a disarm, or into a later arm, is not
+ * counted), and for __filemap_add_folio the folio.
+ */
+struct zl_ret_data {
+	unsigned long arm;
+	struct folio *folio;
+};
+
+static unsigned long zl_arm_seq;	/* bumped at every arm and disarm */
+
+/*
  * Entry filter of the return probes.  The kernel takes an instance from
  * the probe's pool before it calls this, and puts it straight back when
  * this returns non-zero: another task's call holds it only for this
@@ -89,7 +110,19 @@ static void zl_add(enum zc_ledger_counter c, s64 n)
  */
 static int zl_mine_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	return !zl_mine();
+	struct zl_ret_data *d = (struct zl_ret_data *)ri->data;
+
+	if (!zl_mine())
+		return 1;	/* not ours: no return probe */
+	d->arm = READ_ONCE(zl_arm_seq);
+	d->folio = (struct folio *)regs_get_kernel_argument(regs, 1);
+	return 0;
+}
+
+/* Still the arm the call entered under? */
+static bool zl_same_arm(struct kretprobe_instance *ri)
+{
+	return ((struct zl_ret_data *)ri->data)->arm == READ_ONCE(zl_arm_seq);
 }
 
 /*
@@ -98,36 +131,27 @@ static int zl_mine_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
  */
 static int zl_copy_to_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	zl_add(ZL_COPY_TO_USER, regs_return_value(regs));
+	if (zl_same_arm(ri))
+		zl_add(ZL_COPY_TO_USER, regs_return_value(regs));
 	return 0;
 }
 
 static int zl_copy_from_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	zl_add(ZL_COPY_FROM_USER, regs_return_value(regs));
+	if (zl_same_arm(ri))
+		zl_add(ZL_COPY_FROM_USER, regs_return_value(regs));
 	return 0;
 }
 
-/* int __filemap_add_folio(mapping, folio, ...): count on success only. */
-struct zl_folio_data {
-	struct folio *folio;
-};
-
-static int zl_add_folio_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	struct zl_folio_data *d = (struct zl_folio_data *)ri->data;
-
-	if (!zl_mine())
-		return 1;	/* not ours: no return probe */
-	d->folio = (struct folio *)regs_get_kernel_argument(regs, 1);
-	return 0;
-}
-
+/*
+ * int __filemap_add_folio(mapping, folio, ...): count on success only.
+ * The entry kept argument 1, the folio.
+ */
 static int zl_add_folio_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct zl_folio_data *d = (struct zl_folio_data *)ri->data;
+	struct zl_ret_data *d = (struct zl_ret_data *)ri->data;
 
-	if (regs_return_value(regs) == 0)
+	if (zl_same_arm(ri) && regs_return_value(regs) == 0)
 		zl_add(ZL_PAGECACHE_INSERT, folio_nr_pages(d->folio));
 	return 0;
 }
@@ -163,38 +187,39 @@ static int zl_xmit_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-/* What to probe; copied into a fresh struct at every arm (see below). */
+/* What to probe; copied into a fresh struct at each registration. */
 struct zl_probe_def {
 	enum zc_ledger_counter counter;
 	const char *symbol;
 	kprobe_pre_handler_t pre;		/* a kprobe, or */
-	kretprobe_handler_t entry, ret;		/* a kretprobe */
-	size_t data_size;
+	kretprobe_handler_t ret;		/* a kretprobe */
 };
 
 static const struct zl_probe_def zl_defs[] = {
-	{ ZL_COPY_TO_USER, "_copy_to_iter", .entry = zl_mine_entry,
-	  .ret = zl_copy_to_ret },
-	{ ZL_COPY_FROM_USER, "_copy_from_iter", .entry = zl_mine_entry,
-	  .ret = zl_copy_from_ret },
-	{ ZL_COPY_FROM_USER, "_copy_from_iter_nocache", .entry = zl_mine_entry,
-	  .ret = zl_copy_from_ret },
-	{ ZL_PAGECACHE_INSERT, "__filemap_add_folio", .entry = zl_add_folio_entry,
-	  .ret = zl_add_folio_ret, .data_size = sizeof(struct zl_folio_data) },
+	{ ZL_COPY_TO_USER, "_copy_to_iter", .ret = zl_copy_to_ret },
+	{ ZL_COPY_FROM_USER, "_copy_from_iter", .ret = zl_copy_from_ret },
+	{ ZL_COPY_FROM_USER, "_copy_from_iter_nocache", .ret = zl_copy_from_ret },
+	{ ZL_PAGECACHE_INSERT, "__filemap_add_folio", .ret = zl_add_folio_ret },
 	{ ZL_SKB_COPY_UBUFS, "skb_copy_ubufs", .pre = zl_copy_ubufs_pre },
 	{ ZL_DEV_XMIT, "dev_hard_start_xmit", .pre = zl_xmit_pre },
 };
 
 /*
- * Each arm zeroes these before registering, so nmissed counts from the
- * arm; after a disarm they keep the last arm's misses and failures.
+ * The kernel's miss counts run from registration, which outlives an
+ * arm: an arm notes where they stand (missed_base), and a disarm freezes
+ * what its arm missed (missed_frozen), so that other tasks' misses
+ * after it do not change the last arm's words.
  */
 static struct zl_probe {
 	bool registered;
-	bool failed;		/* registration failed at the last arm */
+	bool failed;		/* registration failed at the last attempt */
+	unsigned long missed_base;
+	unsigned long missed_frozen;
 	struct kprobe kp;
 	struct kretprobe krp;
 } zl_probes[ARRAY_SIZE(zl_defs)];
+
+static unsigned int zl_registered_maxactive;	/* of the return probes */
 
 /*
  * A counter is available when every probe feeding it could be
@@ -217,19 +242,35 @@ static bool zl_available(enum zc_ledger_counter c)
 }
 
 /*
- * Events probe i could not record since the arm: a return probe counts
- * calls that found no free instance in its own nmissed, and hits inside
- * another probe's handler in its kprobe's, as a plain kprobe does.
- * Whose calls they were is unknown, so any miss spoils the counter.
+ * Events probe i could not record since its registration: a return
+ * probe counts calls that found no free instance in its own nmissed,
+ * and hits inside another probe's handler in its kprobe's, as a plain
+ * kprobe does.
+ */
+static unsigned long zl_missed_raw(int i)
+{
+	const struct zl_probe *p = &zl_probes[i];
+
+	if (!p->registered)
+		return 0;
+	if (zl_defs[i].ret)
+		return (unsigned int)READ_ONCE(p->krp.nmissed) +
+		       READ_ONCE(p->krp.kp.nmissed);
+	return READ_ONCE(p->kp.nmissed);
+}
+
+/*
+ * Events probe i could not record in the current (or, disarmed, the
+ * last) arm.  Whose calls they were is unknown, so any miss spoils the
+ * counter.
  */
 static unsigned long zl_missed(int i)
 {
 	const struct zl_probe *p = &zl_probes[i];
 
-	if (zl_defs[i].ret)
-		return (unsigned int)READ_ONCE(p->krp.nmissed) +
-		       READ_ONCE(p->krp.kp.nmissed);
-	return READ_ONCE(p->kp.nmissed);
+	if (!zl_pid)
+		return p->missed_frozen;
+	return zl_missed_raw(i) - p->missed_base;
 }
 
 static bool zl_incomplete(enum zc_ledger_counter c)
@@ -242,7 +283,28 @@ static bool zl_incomplete(enum zc_ledger_counter c)
 	return false;
 }
 
+/* Stop counting; the probes stay registered (see the top of the file). */
 static void zl_disarm_locked(void)
+{
+	struct pid *pid = zl_pid;
+	int i;
+
+	if (!pid)
+		return;
+	for (i = 0; i < ARRAY_SIZE(zl_defs); i++)
+		zl_probes[i].missed_frozen = zl_missed(i);
+	WRITE_ONCE(zl_arm_seq, zl_arm_seq + 1);
+	WRITE_ONCE(zl_pid, NULL);
+	/*
+	 * Handlers run with preemption off and only compare the pointer;
+	 * once every CPU has passed a quiescent state none holds it, and
+	 * a new process's struct pid cannot be taken for the old one.
+	 */
+	synchronize_rcu();
+	put_pid(pid);
+}
+
+static void zl_unregister_all(void)
 {
 	int i;
 
@@ -257,15 +319,13 @@ static void zl_disarm_locked(void)
 			unregister_kprobe(&p->kp);
 		p->registered = false;
 	}
-	/* The handlers can no longer run: the pid reference may go. */
-	put_pid(zl_pid);
-	WRITE_ONCE(zl_pid, NULL);
+	zl_registered_maxactive = 0;
 }
 
 /*
  * Registration fills in a kprobe's address and internal state, and a
- * kprobe naming both an address and a symbol is refused, so every arm
- * starts from a zeroed structure filled from its definition.
+ * kprobe naming both an address and a symbol is refused, so every
+ * registration starts from a zeroed structure filled from its definition.
  */
 static int zl_register(int i, unsigned int maxactive)
 {
@@ -276,9 +336,9 @@ static int zl_register(int i, unsigned int maxactive)
 	memset(&p->kp, 0, sizeof(p->kp));
 	if (d->ret) {
 		p->krp.kp.symbol_name = d->symbol;
-		p->krp.entry_handler = d->entry;
+		p->krp.entry_handler = zl_mine_entry;
 		p->krp.handler = d->ret;
-		p->krp.data_size = d->data_size;
+		p->krp.data_size = sizeof(struct zl_ret_data);
 		p->krp.maxactive = maxactive;
 		return register_kretprobe(&p->krp);
 	}
@@ -312,27 +372,51 @@ static unsigned int zl_maxactive(struct pid *pid)
 	return min(n, ZL_MAXACTIVE_MAX);
 }
 
+/*
+ * Registered probes are kept unless the return probes' instances must
+ * change: fewer than this process needs, or another number set through
+ * ledger_maxactive.  Probes that failed to register are tried again.
+ */
+static void zl_register_locked(struct pid *pid)
+{
+	unsigned int want = zl_maxactive(pid);
+	int i, ret;
+
+	if (zl_registered_maxactive &&
+	    (READ_ONCE(ledger_maxactive) ? want != zl_registered_maxactive :
+					   want > zl_registered_maxactive))
+		zl_unregister_all();
+	for (i = 0; i < ARRAY_SIZE(zl_defs); i++) {
+		struct zl_probe *p = &zl_probes[i];
+
+		if (p->registered)
+			continue;
+		ret = zl_register(i, want);
+		p->registered = !ret;
+		p->failed = ret;
+		if (ret)
+			pr_info("ledger: cannot probe %s (%d); its counter is unavailable\n",
+				zl_defs[i].symbol, ret);
+		else if (zl_defs[i].ret)
+			zl_registered_maxactive = want;
+	}
+}
+
 static int zl_arm_locked(pid_t nr)
 {
 	struct pid *pid = find_get_pid(nr);
-	unsigned int maxactive;
-	int i, ret;
+	int i;
 
 	if (!pid)
 		return -ESRCH;
 	zl_disarm_locked();
+	zl_register_locked(pid);
 	for (i = 0; i < ZL_NR; i++)
 		atomic64_set(&zl_count[i], 0);
-	maxactive = zl_maxactive(pid);
+	for (i = 0; i < ARRAY_SIZE(zl_defs); i++)
+		zl_probes[i].missed_base = zl_missed_raw(i);
+	WRITE_ONCE(zl_arm_seq, zl_arm_seq + 1);
 	WRITE_ONCE(zl_pid, pid);
-	for (i = 0; i < ARRAY_SIZE(zl_defs); i++) {
-		ret = zl_register(i, maxactive);
-		zl_probes[i].registered = !ret;
-		zl_probes[i].failed = ret;
-		if (ret)
-			pr_info("ledger: cannot probe %s (%d); its counter is unavailable\n",
-				zl_defs[i].symbol, ret);
-	}
 	return 0;
 }
 
@@ -413,5 +497,6 @@ void zc_ledger_exit(void)
 {
 	mutex_lock(&zl_lock);
 	zl_disarm_locked();
+	zl_unregister_all();
 	mutex_unlock(&zl_lock);
 }

@@ -221,11 +221,7 @@ FIXTURE(ledger) {
 	char path[64];
 };
 
-/*
- * Before any disarm: unregistering rewrites the probed functions' first
- * bytes, and doing that while other CPUs run them flat out is needless
- * exposure (one run under qemu TCG died of an int3 in _copy_to_iter).
- */
+/* Other processes copying flat out, stopped before each test ends. */
 static void stop_copiers(pid_t *copiers)
 {
 	int i;
@@ -472,6 +468,53 @@ TEST_F_TIMEOUT(miss, incomplete_not_a_number, 300)
 	EXPECT_EQ(0, ledger("copy_to_user_bytes"));
 	ASSERT_EQ(4, read(self->pipe[0], buf, 4));
 	EXPECT_LE(4, ledger("copy_to_user_bytes"));
+}
+
+/*
+ * Is there a return probe on symbol?  debugfs kprobes/list has a line
+ * "ADDR  r  SYMBOL+0xOFF ..." for each (kernel/kprobes.c report_probe).
+ */
+static int kretprobe_listed(const char *symbol)
+{
+	char line[256], want[128];
+	int found = 0;
+	FILE *f = fopen("/sys/kernel/debug/kprobes/list", "r");
+
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "  r  %s+0x", symbol);
+	while (fgets(line, sizeof(line), f))
+		found |= strstr(line, want) != NULL;
+	fclose(f);
+	return found;
+}
+
+/*
+ * A disarm stops the counting but keeps the probes (ledger.c: removing
+ * them at every disarm made probed calls trap on breakpoints already
+ * gone): the process's copies after it are not counted, and the return
+ * probe on _copy_to_iter is still listed.
+ */
+TEST(disarm_stops_counting_and_keeps_the_probes)
+{
+	char buf[8];
+	int p[2];
+	long long n;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(8, write(p[1], "12345678", 8));
+	ASSERT_EQ(0, zc_ledger_arm(getpid()));
+	ASSERT_EQ(4, read(p[0], buf, 4));
+	ASSERT_EQ(0, zc_ledger_arm(0));
+	/* Read after the disarm: reading the ledger copies to user too. */
+	n = ledger("copy_to_user_bytes");
+	EXPECT_LE(4, n);
+	EXPECT_EQ(1, kretprobe_listed("_copy_to_iter"));
+	ASSERT_EQ(4, read(p[0], buf, 4));
+	EXPECT_EQ(n, ledger("copy_to_user_bytes"));
+	EXPECT_EQ(0, ledger("armed_pid"));
+	close(p[0]);
+	close(p[1]);
 }
 
 TEST(ledger_rejects_bad_pids)
