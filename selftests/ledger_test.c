@@ -31,36 +31,6 @@
 #define N		(4u << 20)
 #define SLACK		(16u << 10)
 
-/* What ledger() returns when the value is not a number. */
-#define L_ABSENT	-1	/* no ledger or no such line */
-#define L_UNAVAILABLE	-2
-#define L_INCOMPLETE	-3
-
-/* The value of one ledger line; never 0 for a word that is not a number. */
-static long long ledger(const char *name)
-{
-	char n[64], v[32], *end;
-	long long r = L_ABSENT, x;
-	FILE *f = fopen(ZC_LEDGER, "r");
-
-	if (!f)
-		return L_ABSENT;
-	while (fscanf(f, "%63s %31s", n, v) == 2) {
-		if (strcmp(n, name))
-			continue;
-		errno = 0;
-		x = strtoll(v, &end, 10);
-		if (!strcmp(v, "unavailable"))
-			r = L_UNAVAILABLE;
-		else if (!strcmp(v, "incomplete"))
-			r = L_INCOMPLETE;
-		else
-			r = !errno && end != v && !*end && x >= 0 ? x : L_ABSENT;
-	}
-	fclose(f);
-	return r;
-}
-
 static int write_file(const char *path, const char *s)
 {
 	FILE *f = fopen(path, "w");
@@ -301,8 +271,8 @@ TEST_F(ledger, read_write_copies_twice)
 	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	while ((n = read(self->file, buf, 65536)) > 0)
 		ASSERT_EQ(n, write(self->sock, buf, n));
-	EXPECT_ABOUT(N, ledger("copy_to_user_bytes"));
-	EXPECT_ABOUT(N, ledger("copy_from_user_bytes"));
+	EXPECT_ABOUT(N, zc_ledger("copy_to_user_bytes"));
+	EXPECT_ABOUT(N, zc_ledger("copy_from_user_bytes"));
 	free(buf);
 }
 
@@ -345,14 +315,14 @@ TEST_F_TIMEOUT(ledger, read_write_exact_while_others_copy, 600)
 	while ((n = read(self->file, buf, 65536)) > 0)
 		ASSERT_EQ(n, write(self->sock, buf, n));
 	/* One read each, copy_to_user first: its own copy-out counts later. */
-	to = ledger("copy_to_user_bytes");
-	from = ledger("copy_from_user_bytes");
+	to = zc_ledger("copy_to_user_bytes");
+	from = zc_ledger("copy_from_user_bytes");
 	stop_copiers(self->copiers);
 	/* Logged only now: writing the line is a copy from user space. */
 	if (state[0] == 2)
 		TH_LOG("no userfaultfd in this kernel: the copiers only loop, none parked");
 	EXPECT_EQ(N, to) TH_LOG("copy_to_user_bytes %lld (-3: incomplete), missed_events %lld",
-				to, ledger("missed_events"));
+				to, zc_ledger("missed_events"));
 	EXPECT_EQ(N, from) TH_LOG("copy_from_user_bytes %lld (-3: incomplete)", from);
 	free(buf);
 }
@@ -365,8 +335,8 @@ TEST_F(ledger, mmap_write_copies_once)
 	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	for (unsigned int off = 0; off < N; off += 65536)
 		ASSERT_EQ(65536, write(self->sock, map + off, 65536));
-	EXPECT_ABOUT(0, ledger("copy_to_user_bytes"));
-	EXPECT_ABOUT(N, ledger("copy_from_user_bytes"));
+	EXPECT_ABOUT(0, zc_ledger("copy_to_user_bytes"));
+	EXPECT_ABOUT(N, zc_ledger("copy_from_user_bytes"));
 	munmap(map, N);
 }
 
@@ -378,19 +348,19 @@ TEST_F(ledger, sendfile_copies_nothing)
 	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	while (off < N)
 		ASSERT_LT(0, sendfile(self->sock, self->file, &off, N - off));
-	EXPECT_ABOUT(0, ledger("copy_to_user_bytes"));
-	EXPECT_ABOUT(0, ledger("copy_from_user_bytes"));
-	EXPECT_ABOUT(0, ledger("skb_copy_ubufs_bytes"));
+	EXPECT_ABOUT(0, zc_ledger("copy_to_user_bytes"));
+	EXPECT_ABOUT(0, zc_ledger("copy_from_user_bytes"));
+	EXPECT_ABOUT(0, zc_ledger("skb_copy_ubufs_bytes"));
 	/*
 	 * Transmits are counted in the sender's context only; TCP defers many
 	 * to softirq and to the receiver's ACKs, so this is a lower bound.
 	 * A transmit in a softirq that interrupts a probe handler (any task's)
 	 * is missed, and then the counter rightly has no value: say so.
 	 */
-	xmit = ledger("dev_xmit_bytes");
-	if (xmit == L_INCOMPLETE) {
+	xmit = zc_ledger("dev_xmit_bytes");
+	if (xmit == ZC_LEDGER_INCOMPLETE) {
 		TH_LOG("dev_xmit_bytes incomplete (%lld events missed): not checked",
-		       ledger("missed_events"));
+		       zc_ledger("missed_events"));
 	} else {
 		EXPECT_LT(0, xmit);
 		EXPECT_GE(N + N / 10, xmit);
@@ -407,7 +377,7 @@ TEST_F(ledger, cold_read_inserts_every_page)
 	ASSERT_EQ(0, zc_ledger_arm(getpid()));
 	while (read(self->file, buf, 65536) > 0)
 		;
-	EXPECT_EQ(N / 4096, ledger("pagecache_insert_pages"));
+	EXPECT_EQ(N / 4096, zc_ledger("pagecache_insert_pages"));
 	free(buf);
 }
 
@@ -454,20 +424,20 @@ TEST_F_TIMEOUT(miss, incomplete_not_a_number, 300)
 	self->parked = 1;
 	ASSERT_EQ(0, park_wait(&self->pk, 1));
 	ASSERT_EQ(4, read(self->pipe[0], buf, 4));
-	EXPECT_EQ(L_INCOMPLETE, ledger("copy_to_user_bytes"));
-	EXPECT_LT(0, ledger("missed_events"));
+	EXPECT_EQ(ZC_LEDGER_INCOMPLETE, zc_ledger("copy_to_user_bytes"));
+	EXPECT_LT(0, zc_ledger("missed_events"));
 
 	ASSERT_EQ(0, park_release(&self->pk, 0));
 	self->parked = 0;
 	ASSERT_EQ(0, zc_ledger_arm(0));
-	EXPECT_EQ(L_INCOMPLETE, ledger("copy_to_user_bytes"));
+	EXPECT_EQ(ZC_LEDGER_INCOMPLETE, zc_ledger("copy_to_user_bytes"));
 
 	/* A fresh arm starts from no misses (and counts the last read's copy-out). */
 	ASSERT_EQ(0, write_file(ZC_MAXACTIVE, "0\n"));
 	ASSERT_EQ(0, zc_ledger_arm(getpid()));
-	EXPECT_EQ(0, ledger("copy_to_user_bytes"));
+	EXPECT_EQ(0, zc_ledger("copy_to_user_bytes"));
 	ASSERT_EQ(4, read(self->pipe[0], buf, 4));
-	EXPECT_LE(4, ledger("copy_to_user_bytes"));
+	EXPECT_LE(4, zc_ledger("copy_to_user_bytes"));
 }
 
 /*
@@ -507,12 +477,12 @@ TEST(disarm_stops_counting_and_keeps_the_probes)
 	ASSERT_EQ(4, read(p[0], buf, 4));
 	ASSERT_EQ(0, zc_ledger_arm(0));
 	/* Read after the disarm: reading the ledger copies to user too. */
-	n = ledger("copy_to_user_bytes");
+	n = zc_ledger("copy_to_user_bytes");
 	EXPECT_LE(4, n);
 	EXPECT_EQ(1, kretprobe_listed("_copy_to_iter"));
 	ASSERT_EQ(4, read(p[0], buf, 4));
-	EXPECT_EQ(n, ledger("copy_to_user_bytes"));
-	EXPECT_EQ(0, ledger("armed_pid"));
+	EXPECT_EQ(n, zc_ledger("copy_to_user_bytes"));
+	EXPECT_EQ(0, zc_ledger("armed_pid"));
 	close(p[0]);
 	close(p[1]);
 }
@@ -531,7 +501,7 @@ TEST(ledger_rejects_bad_pids)
 	fprintf(f, "999999999\n");
 	EXPECT_NE(0, fclose(f));
 	EXPECT_EQ(ESRCH, errno);
-	EXPECT_EQ(0, ledger("armed_pid"));
+	EXPECT_EQ(0, zc_ledger("armed_pid"));
 }
 
 TEST_HARNESS_MAIN

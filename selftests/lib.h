@@ -3,6 +3,7 @@
 #ifndef ZCOPY_SELFTEST_LIB_H
 #define ZCOPY_SELFTEST_LIB_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,36 @@ static inline int zc_ledger_arm(pid_t pid)
 	if (fclose(f))
 		ret = -1;
 	return ret;
+}
+
+/* What zc_ledger() returns when the value is not a number. */
+#define ZC_LEDGER_ABSENT	-1	/* no ledger or no such line */
+#define ZC_LEDGER_UNAVAILABLE	-2
+#define ZC_LEDGER_INCOMPLETE	-3
+
+/* The value of one ledger line; never 0 for a word that is not a number. */
+static inline long long zc_ledger(const char *name)
+{
+	char n[64], v[32], *end;
+	long long r = ZC_LEDGER_ABSENT, x;
+	FILE *f = fopen(ZC_LEDGER, "r");
+
+	if (!f)
+		return ZC_LEDGER_ABSENT;
+	while (fscanf(f, "%63s %31s", n, v) == 2) {
+		if (strcmp(n, name))
+			continue;
+		errno = 0;
+		x = strtoll(v, &end, 10);
+		if (!strcmp(v, "unavailable"))
+			r = ZC_LEDGER_UNAVAILABLE;
+		else if (!strcmp(v, "incomplete"))
+			r = ZC_LEDGER_INCOMPLETE;
+		else
+			r = !errno && end != v && !*end && x >= 0 ? x : ZC_LEDGER_ABSENT;
+	}
+	fclose(f);
+	return r;
 }
 
 static inline int zc_run_capture(const char *cmd, char *out, size_t size)
