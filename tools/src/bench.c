@@ -47,7 +47,8 @@ struct opts {
 	size_t big;		/* the 1 GiB cells; 0: none */
 	size_t veth_max;	/* veth cells deliver at most this in all; 0: any */
 	int consumers[4], nconsumers;
-	int transports;		/* bit 0 loopback, bit 1 veth */
+	int transports;		/* bit (1 << enum bench_net) */
+	size_t wire_max;	/* wire cells deliver at most this in all; 0: any */
 	int caches;		/* bit 0 warm, bit 1 cold */
 	const char *methods;	/* comma list, NULL: all */
 	const char *big_methods;	/* methods of the big cells */
@@ -140,7 +141,7 @@ static double per_gib(double v, double bytes)
 
 /* One delivery of the cell's file to its consumers; fills row rep. */
 static void run_one(const struct opts *o, struct bench_cell *c, const struct netns_veth *veth,
-		    int have_ledger)
+		    int wire_nsfd, int have_ledger)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	struct bench_job job = { .size = c->size, .chunk = o->chunk, .nsocks = c->consumers };
@@ -165,8 +166,11 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 		snprintf(c->reason, sizeof(c->reason), "setup: %s", strerror(errno));
 		goto out;
 	}
-	if (bench_consumers_start(c->consumers, listener, c->veth ? veth->peer_nsfd : -1,
-				  c->veth ? NETNS_SENDER_ADDR : "127.0.0.1",
+	if (bench_consumers_start(c->consumers, listener,
+				  c->net == BENCH_NET_VETH ? veth->peer_nsfd :
+				  c->net == BENCH_NET_WIRE ? wire_nsfd : -1,
+				  c->net == BENCH_NET_VETH ? NETNS_SENDER_ADDR :
+				  c->net == BENCH_NET_WIRE ? getenv("ZCOPY_WIRE_SELF") : "127.0.0.1",
 				  ntohs(sa.sin_port), c->size, pids) ||
 	    accept_all(listener, socks, c->consumers)) {
 		c->status = ST_FAIL;
@@ -242,12 +246,17 @@ out:
 		close(job.file_fd);
 }
 
+const char *const bench_net_names[BENCH_NET_NR] = {
+	[BENCH_NET_LO] = "lo", [BENCH_NET_VETH] = "veth", [BENCH_NET_WIRE] = "wire",
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: zcopy bench [--quick] [--reps N] [--sizes 4K,1M,64M] [--big 1G|0]\n"
 		"                   [--big-methods read_write,sendfile,zcopy] [--veth-max 64M|0]\n"
-		"                   [--consumers 1,10] [--net lo,veth] [--cache warm,cold]\n"
+		"                   [--consumers 1,10] [--net lo,veth,wire] [--wire-max 64M|0]\n"
+		"                   [--cache warm,cold]\n"
 		"                   [--methods a,b] [--chunk 1M] [--dir DIR] [--drop-caches]\n"
 		"                   [--json FILE] [--csv FILE] [--table FILE] [--emit]\n"
 		"Deliver a file to N consumers (forked processes reading real sockets and\n"
@@ -256,6 +265,9 @@ static void usage(FILE *f)
 		"asserted).  --big: size of the extra cells (1 consumer, warm, loopback)\n"
 		"used for the flatness target.  --veth-max: veth cells only where size x\n"
 		"consumers is at most this (0: all; the rest run over loopback only).\n"
+		"--net wire: the consumers across the emulated wire of tools/vm/run --wire\n"
+		"(default when ZCOPY_WIRE_NETNS is set), where size x consumers is at most\n"
+		"--wire-max (e1000e under emulation moves about 10 MiB/s).\n"
 		"--emit: print JSON and CSV between marker lines on stdout (for the test\n"
 		"bed).  --drop-caches: cold runs also write /proc/sys/vm/drop_caches\n"
 		"(else only POSIX_FADV_DONTNEED on the file).\n"
@@ -293,7 +305,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ .reps = 5, .dir = ".", .chunk = 1 << 20,
 			    .big_methods = "read_write,sendfile,zcopy",
 			    .big = 1UL << 30, .veth_max = 64UL << 20,
-			    .transports = 3, .caches = 3 };
+			    .wire_max = 64UL << 20, .caches = 3 };
+	o->transports = 1 << BENCH_NET_LO | 1 << BENCH_NET_VETH;
+	if (getenv("ZCOPY_WIRE_NETNS"))
+		o->transports |= 1 << BENCH_NET_WIRE;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -307,6 +322,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		if (!strcmp(a, "--reps")) o->reps = atoi(v);
 		else if (!strcmp(a, "--big")) o->big = parse_size(v);
 		else if (!strcmp(a, "--veth-max")) o->veth_max = parse_size(v);
+		else if (!strcmp(a, "--wire-max")) o->wire_max = parse_size(v);
 		else if (!strcmp(a, "--chunk")) o->chunk = parse_size(v);
 		else if (!strcmp(a, "--methods")) o->methods = v;
 		else if (!strcmp(a, "--big-methods")) o->big_methods = v;
@@ -315,7 +331,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		else if (!strcmp(a, "--csv")) o->csv = v;
 		else if (!strcmp(a, "--table")) o->table = v;
 		else if (!strcmp(a, "--net"))
-			o->transports = list_has(v, "lo") | list_has(v, "veth") << 1;
+			o->transports = list_has(v, "lo") << BENCH_NET_LO |
+					list_has(v, "veth") << BENCH_NET_VETH |
+					list_has(v, "wire") << BENCH_NET_WIRE;
 		else if (!strcmp(a, "--cache"))
 			o->caches = list_has(v, "warm") | list_has(v, "cold") << 1;
 		else if (!strcmp(a, "--sizes") || !strcmp(a, "--consumers")) {
@@ -335,6 +353,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	if (o->quick) {
 		o->reps = 1;
 		o->big = 0;
+		/* Every method across the wire, at the smallest size only. */
+		o->wire_max = 64 << 10;
 		if (!o->nsizes) {
 			o->sizes[o->nsizes++] = 4096;
 			o->sizes[o->nsizes++] = 1 << 20;
@@ -361,33 +381,39 @@ static int parse_opts(int argc, char **argv, struct opts *o)
  * cells (1 consumer, warm, loopback), for each selected method. */
 static struct bench_cell *make_cells(const struct opts *o, int *ncells)
 {
-	struct bench_cell *cells = calloc(NMETHODS * (o->nsizes + 1) * o->nconsumers * 4,
+	struct bench_cell *cells = calloc(NMETHODS * (o->nsizes + 1) * o->nconsumers * 2 *
+					  BENCH_NET_NR,
 					  sizeof(*cells));
-	int s, n, cold, veth, m, k = 0;
+	int s, n, cold, net, m, k = 0;
 
 	if (!cells)
 		return NULL;
 	for (s = 0; s <= o->nsizes; s++)
-		for (veth = 0; veth < 2; veth++)
+		for (net = 0; net < BENCH_NET_NR; net++)
 			for (n = 0; n < o->nconsumers; n++)
 				for (cold = 0; cold < 2; cold++)
 					for (m = 0; m < NMETHODS; m++) {
 						struct bench_cell *c = &cells[k];
 						int big = s == o->nsizes;
 
-						if (!(o->transports & (1 << veth)) ||
+						size_t all = o->sizes[s] * o->consumers[n];
+
+						if (!(o->transports & (1 << net)) ||
 						    !(o->caches & (1 << cold)) ||
 						    (o->methods && !list_has(o->methods, methods[m].name)))
 							continue;
-						if (veth && o->veth_max && !big &&
-						    o->sizes[s] * o->consumers[n] > o->veth_max)
+						if (!big && net == BENCH_NET_VETH && o->veth_max &&
+						    all > o->veth_max)
 							continue;
-						if (big && (!o->big || veth || cold ||
+						if (!big && net == BENCH_NET_WIRE && o->wire_max &&
+						    all > o->wire_max)
+							continue;
+						if (big && (!o->big || net || cold ||
 							    o->consumers[n] != 1 ||
 							    !list_has(o->big_methods, methods[m].name)))
 							continue;
 						c->method = &methods[m];
-						c->veth = veth;
+						c->net = net;
 						c->consumers = o->consumers[n];
 						c->cold = cold;
 						c->size = big ? o->big : o->sizes[s];
@@ -431,7 +457,8 @@ int cmd_bench(int argc, char **argv)
 	struct utsname u;
 	char path[512], sn[32];
 	int64_t led[LEDGER_NR];
-	int have_ledger, veth_ok = 0, rep, i, k, failed = 0;
+	int have_ledger, veth_ok = 0, wire_nsfd = -1, rep, i, k, failed = 0;
+	const char *wire_ns = getenv("ZCOPY_WIRE_NETNS");
 	time_t t0 = time(NULL);
 	struct opts o;
 
@@ -452,11 +479,13 @@ int cmd_bench(int argc, char **argv)
 		return 1;
 
 	netns_lo_up();
-	if (o.transports & 2) {
+	if (o.transports & 1 << BENCH_NET_VETH) {
 		veth_ok = !netns_veth_setup(&veth);
 		if (!veth_ok)
 			fprintf(stderr, "zcopy bench: veth: %s\n", veth.err);
 	}
+	if ((o.transports & 1 << BENCH_NET_WIRE) && wire_ns && getenv("ZCOPY_WIRE_SELF"))
+		wire_nsfd = open(wire_ns, O_RDONLY | O_CLOEXEC);
 	for (i = 0; i < o.nsizes + 1; i++) {
 		size_t size = i < o.nsizes ? o.sizes[i] : o.big;
 
@@ -474,10 +503,14 @@ int cmd_bench(int argc, char **argv)
 		k += snprintf(r.plan + k, sizeof(r.plan) - k,
 			      "; %s only for 1 consumer, warm, loopback, methods %s",
 			      size_name(o.big, sn, sizeof(sn)), o.big_methods);
-	if ((o.transports & 2) && o.veth_max)
+	if ((o.transports & 1 << BENCH_NET_VETH) && o.veth_max)
+		k += snprintf(r.plan + k, sizeof(r.plan) - k,
+			      "; veth only where size x consumers <= %s",
+			      size_name(o.veth_max, sn, sizeof(sn)));
+	if ((o.transports & 1 << BENCH_NET_WIRE) && o.wire_max)
 		snprintf(r.plan + k, sizeof(r.plan) - k,
-			 "; veth only where size x consumers <= %s",
-			 size_name(o.veth_max, sn, sizeof(sn)));
+			 "; wire only where size x consumers <= %s",
+			 size_name(o.wire_max, sn, sizeof(sn)));
 	fprintf(stderr, "zcopy bench: kernel %s, ledger %s, %s\n", u.release, r.ledger_state,
 		r.plan);
 
@@ -488,12 +521,18 @@ int cmd_bench(int argc, char **argv)
 
 			if (c->status != ST_OK)
 				continue;	/* a skip or failure is not retried */
-			if (c->veth && !veth_ok) {
+			if (c->net == BENCH_NET_VETH && !veth_ok) {
 				c->status = ST_SKIP;
 				snprintf(c->reason, sizeof(c->reason), "veth: %s", veth.err);
 				continue;
 			}
-			run_one(&o, c, &veth, have_ledger);
+			if (c->net == BENCH_NET_WIRE && wire_nsfd < 0) {
+				c->status = ST_SKIP;
+				snprintf(c->reason, sizeof(c->reason),
+					 "no wire: boot with tools/vm/run --wire");
+				continue;
+			}
+			run_one(&o, c, &veth, wire_nsfd, have_ledger);
 		}
 		/* A run cut short (the bed's time limit) still leaves the reps
 		 * done so far: the host keeps the last block it saw. */
@@ -512,6 +551,8 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (veth_ok)
 		netns_veth_teardown(&veth);
+	if (wire_nsfd >= 0)
+		close(wire_nsfd);
 	fprintf(stderr, "zcopy bench: took %ld s\n", (long)(time(NULL) - t0));
 
 	if (o.quick) {

@@ -85,6 +85,15 @@ int bench_consumers_start(int n, int listener, int nsfd, const char *addr, int p
 			  size_t size, pid_t *pids);
 int bench_consumers_wait(int n, pid_t *pids, char *why, size_t whylen);
 
+/*
+ * Where the consumers are: loopback; a veth pair to another namespace;
+ * the emulated wire of `tools/vm/run --wire` (e1000e NICs, the consumers
+ * in the peer namespace named by ZCOPY_WIRE_NETNS, connecting to
+ * ZCOPY_WIRE_SELF).
+ */
+enum bench_net { BENCH_NET_LO, BENCH_NET_VETH, BENCH_NET_WIRE, BENCH_NET_NR };
+extern const char *const bench_net_names[BENCH_NET_NR];
+
 /* Network: veth between two namespaces (netns.c). */
 struct netns_veth {
 	int peer_nsfd;		/* the consumers' namespace */
@@ -134,7 +143,7 @@ enum bench_status { ST_OK, ST_SKIP, ST_FAIL };
 
 struct bench_cell {
 	const struct bench_method *method;
-	int veth;		/* 0: loopback, 1: veth between namespaces */
+	int net;		/* enum bench_net */
 	int consumers;
 	int cold;
 	size_t size;
