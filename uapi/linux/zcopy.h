@@ -308,7 +308,9 @@ struct zcopy_stats {
  * ZCOPY_STATS_* - bits in zcopy_stats.flags.
  * ZCOPY_STATS_GLOBAL: the module-wide counters instead of those of the
  *	open /dev/zcopy file the ioctl is issued on.  Gauges (pages_pinned,
- *	pages_pinned_peak) are per set too.
+ *	pages_pinned_peak) are per set too.  The notify_* counters are
+ *	module-wide only (a completion may come after its descriptor is
+ *	closed): a file's own set always reads them as 0.
  */
 #define ZCOPY_STATS_GLOBAL	0x1U
 #define ZCOPY_STATS_FLAGS_ALL	ZCOPY_STATS_GLOBAL
