@@ -267,7 +267,7 @@ static void usage(FILE *f)
 		"consumers is at most this (0: all; the rest run over loopback only).\n"
 		"--net wire: the consumers across the emulated wire of tools/vm/run --wire\n"
 		"(default when ZCOPY_WIRE_NETNS is set), where size x consumers is at most\n"
-		"--wire-max (e1000e under emulation moves about 10 MiB/s).\n"
+		"--wire-max (e1000e under emulation moves about 50 MiB/s).\n"
 		"--emit: print JSON and CSV between marker lines on stdout (for the test\n"
 		"bed).  --drop-caches: cold runs also write /proc/sys/vm/drop_caches\n"
 		"(else only POSIX_FADV_DONTNEED on the file).\n"
