@@ -582,12 +582,21 @@ struct zcopy_notification {
  * ZCOPY_NOTIFY_COPIED_AT_SEND: the stack copied when the data was queued
  *	(route without scatter-gather or checksum offload, or pages that
  *	cannot be attached; as ZCOPY_SEND_STRICT predicts).
- * ZCOPY_NOTIFY_COPIED_AT_DELIVERY: "the deferred copy": the data went to
- *	a socket of this host (loopback, veth, ...) and the kernel copied
- *	it on delivery (skb_orphan_frags_rx -> skb_copy_ubufs), because a
- *	buffer carrying a completion object must not outlive its sender's
- *	notion of completion.  Sends without ZCOPY_SEND_NOTIFY are not
- *	copied there.  Counted in notify_bytes_copied_at_delivery.
+ * ZCOPY_NOTIFY_COPIED_AT_DELIVERY: after the call queued the pages, the
+ *	kernel dropped the zero-copy guarantee for some of them (the stack
+ *	completed the buffer as "not zero-copy").  Mostly this is "the
+ *	deferred copy": the data went to a socket of this host (loopback,
+ *	veth, ...) and the kernel copied it on delivery
+ *	(skb_orphan_frags_rx -> skb_copy_ubufs), because a buffer carrying
+ *	a completion object must not outlive its sender's notion of
+ *	completion; sends without ZCOPY_SEND_NOTIFY are not copied there.
+ *	A transmit path may do the same before a device takes the pages
+ *	(vmxnet3 was seen to, for packets it pulls whole into the skb
+ *	head).  notify_bytes_copied_at_delivery counts the bytes of the
+ *	fragments the kernel still held when it dropped the guarantee,
+ *	which may be 0 (data already pulled out of them).  Across a NIC
+ *	that maps fragments for DMA (e1000e, virtio-net with offloads) the
+ *	flag is not set.
  * ZCOPY_NOTIFY_OVERFLOW: an overflow record, see above.
  */
 #define ZCOPY_NOTIFY_COPIED		0x1U
