@@ -595,7 +595,7 @@ struct zcopy_notification {
  *	head).  notify_bytes_copied_at_delivery counts the bytes of the
  *	fragments the kernel still held when it dropped the guarantee,
  *	which may be 0 (data already pulled out of them).  Across a NIC
- *	that maps fragments for DMA (e1000e, virtio-net with offloads) the
+ *	that maps fragments for DMA (e1000e, tested by wire_test) the
  *	flag is not set.
  * ZCOPY_NOTIFY_OVERFLOW: an overflow record, see above.
  */
