@@ -244,6 +244,33 @@ static inline int zc_send(int dev, int file_fd, int sock_fd, uint64_t off,
 	return zc_send_cookie(dev, file_fd, sock_fd, off, len, flags, 0, sent);
 }
 
+/*
+ * Bind @ls to @ss (port 0: any), listen, and make @n connections to it:
+ * tx[i] connected, rx[i] accepted.  @ls is closed.  0 or -1.
+ */
+static inline int zc_tcp_connect_n(int ls, struct sockaddr_storage *ss, socklen_t len,
+				   int n, int *tx, int *rx)
+{
+	int i;
+
+	if (bind(ls, (struct sockaddr *)ss, len) || listen(ls, n) ||
+	    getsockname(ls, (struct sockaddr *)ss, &len))
+		goto err;
+	for (i = 0; i < n; i++) {
+		tx[i] = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (tx[i] < 0 || connect(tx[i], (struct sockaddr *)ss, len))
+			goto err;
+		rx[i] = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
+		if (rx[i] < 0)
+			goto err;
+	}
+	close(ls);
+	return 0;
+err:
+	close(ls);
+	return -1;
+}
+
 /* A connected TCP pair over loopback (@family AF_INET or AF_INET6). */
 static inline int zc_tcp_pair(int family, int *tx, int *rx)
 {
@@ -262,20 +289,7 @@ static inline int zc_tcp_pair(int family, int *tx, int *rx)
 	if (ls < 0)
 		return -1;
 	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(ls, (struct sockaddr *)&ss, len) || listen(ls, 1) ||
-	    getsockname(ls, (struct sockaddr *)&ss, &len))
-		goto err;
-	*tx = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*tx < 0 || connect(*tx, (struct sockaddr *)&ss, len))
-		goto err;
-	*rx = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
-	if (*rx < 0)
-		goto err;
-	close(ls);
-	return 0;
-err:
-	close(ls);
-	return -1;
+	return zc_tcp_connect_n(ls, &ss, len, 1, tx, rx);
 }
 
 /* Two UDP sockets on loopback connected to each other. */

@@ -124,29 +124,14 @@ static int wire_connect(FIXTURE_DATA(wire) *self, int family, int n, int *tx, in
 {
 	struct sockaddr_storage ss;
 	socklen_t len = wire_addr(self, family, 1, &ss);
-	int ls, i;
+	int ls;
 
 	if (setns(self->peer_ns, CLONE_NEWNET))
 		return -1;
 	ls = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (setns(self->self_ns, CLONE_NEWNET) || ls < 0)
 		return -1;
-	if (bind(ls, (struct sockaddr *)&ss, len) || listen(ls, n) ||
-	    getsockname(ls, (struct sockaddr *)&ss, &len))
-		goto err;
-	for (i = 0; i < n; i++) {
-		tx[i] = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (tx[i] < 0 || connect(tx[i], (struct sockaddr *)&ss, len))
-			goto err;
-		rx[i] = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
-		if (rx[i] < 0)
-			goto err;
-	}
-	close(ls);
-	return 0;
-err:
-	close(ls);
-	return -1;
+	return zc_tcp_connect_n(ls, &ss, len, n, tx, rx);
 }
 
 /* What the receiving child found on each socket. */
