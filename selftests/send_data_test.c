@@ -266,7 +266,7 @@ TEST_F_TIMEOUT(send, sparse_5g_one_call, 600)
 	uint64_t sent = 0;
 	int tx, rx;
 
-	if (!access("/sys/kernel/debug/kmemleak", F_OK)) {
+	if (zc_debug_kernel()) {
 		off = (4ULL << 30) - (32 << 20);
 		len = 64 << 20;
 		TH_LOG("debug kernel: %llu bytes from offset %llu",
