@@ -33,10 +33,16 @@
 #include "kselftest_harness.h"
 
 #define MIB		(1ULL << 20)
-#define LEN		(4 * MIB + 5)
+/*
+ * The stream of one call: 4 MiB over IPv4, 1 MiB over IPv6 (and a quarter
+ * of either on a debug kernel).  IPv6 over qemu 7.2's emulated e1000e hub
+ * retransmits about a quarter of its segments (so does a plain nc; IPv4
+ * none) and moves about a tenth as fast: there the volume only costs time.
+ */
+#define LEN		(self->len)
 #define OFF		4097ULL
 #define FAN		10
-#define FAN_LEN		(MIB + 3)
+#define FAN_LEN		(LEN / 4 + 3)	/* to each of the FAN consumers */
 #define LEDGER_SLACK	4096	/* the sender's own small syscalls */
 
 #ifndef SO_EE_ORIGIN_ZEROCOPY
@@ -48,16 +54,18 @@
 
 FIXTURE(wire) {
 	int dev, file, self_ns, peer_ns;
+	uint64_t len;
 	char path[64];
 	const char *self4, *peer4, *self6, *peer6;
 };
 
 FIXTURE_VARIANT(wire) {
 	int family;
+	uint64_t len;
 };
 
-FIXTURE_VARIANT_ADD(wire, v4) { .family = AF_INET };
-FIXTURE_VARIANT_ADD(wire, v6) { .family = AF_INET6 };
+FIXTURE_VARIANT_ADD(wire, v4) { .family = AF_INET, .len = 4 * MIB + 5 };
+FIXTURE_VARIANT_ADD(wire, v6) { .family = AF_INET6, .len = MIB + 5 };
 
 FIXTURE_SETUP(wire)
 {
@@ -81,6 +89,7 @@ FIXTURE_SETUP(wire)
 	ASSERT_LE(0, self->self_ns);
 	self->dev = open(ZC_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->dev);
+	self->len = zc_debug_kernel() ? variant->len / 4 : variant->len;
 	snprintf(self->path, sizeof(self->path), ZC_SCRATCH "/wire.%d", getpid());
 	self->file = zc_make_file(self->path, OFF + LEN);
 	ASSERT_LE(0, self->file);
@@ -392,9 +401,9 @@ TEST_F_TIMEOUT(wire, sendv_strict_by_reference, 300)
 	struct zcopy_segment seg[3] = {
 		{ .type = ZCOPY_SEG_FILE, .fd = self->file, .offset = OFF, .length = 1000 },
 		{ .type = ZCOPY_SEG_FILE, .fd = self->file, .offset = OFF + 1000,
-		  .length = 2 * MIB },
-		{ .type = ZCOPY_SEG_FILE, .fd = self->file, .offset = OFF + 1000 + 2 * MIB,
-		  .length = LEN - 1000 - 2 * MIB },
+		  .length = LEN / 2 },
+		{ .type = ZCOPY_SEG_FILE, .fd = self->file, .offset = OFF + 1000 + LEN / 2,
+		  .length = LEN - 1000 - LEN / 2 },
 	};
 	struct zcopy_sendv v = {
 		.size = sizeof(v), .flags = ZCOPY_SEND_STRICT, .nr_segs = 3,
