@@ -51,8 +51,9 @@ LIB_OBJS := $(patsubst tools/lib/zcopy/%.c,$(LIB_DIR)/obj/%.o,$(LIB_SRCS))
 PRELOAD_SRCS := $(wildcard tools/lib/preload/*.c)
 PRELOAD_HDRS := $(wildcard tools/lib/preload/*.h)
 
-LIBS := $(LIB_DIR)/libzcopy.a $(LIB_DIR)/$(LIB_REAL) $(LIB_DIR)/libzcopy.pc
-libs: $(LIBS)
+LIBS := $(LIB_DIR)/libzcopy.a $(LIB_DIR)/$(LIB_REAL) $(LIB_DIR)/libzcopy.pc \
+	$(LIB_DIR)/libzcopy-preload.so
+libs: $(LIBS) $(LIB_DIR)/sendfile_matrix
 
 $(LIB_DIR)/obj/%.o: tools/lib/zcopy/%.c $(LIB_HDRS)
 	@mkdir -p $(dir $@)
@@ -72,6 +73,17 @@ $(LIB_DIR)/libzcopy.pc: tools/lib/zcopy/libzcopy.pc.in
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(abspath $(LIB_DIR))|' -e 's|@INCLUDEDIR@|$(CURDIR)/tools/lib/zcopy|' \
 	    -e 's|@LIBDIR@|$(abspath $(LIB_DIR))|' -e 's|@VERSION@|$(ZC_RELEASE)|' $< >$@
+
+# The interposer carries its own copy of the library (one file to preload).
+$(LIB_DIR)/libzcopy-preload.so: $(PRELOAD_SRCS) $(PRELOAD_HDRS) $(LIB_OBJS)
+	$(CC) $(LIB_CFLAGS) -shared -Wl,-z,defs -o $@ $(PRELOAD_SRCS) $(LIB_OBJS) -ldl -lpthread
+
+# The sendfile semantics matrix (selftests/preload.sh runs it with and
+# without the interposer): dynamic, as only a dynamic program can be
+# interposed.
+$(LIB_DIR)/sendfile_matrix: selftests/sendfile_matrix.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) -o $@ $< -lpthread
 
 TOOL_SRCS := $(wildcard tools/src/*.c)
 # The bench's io_uring_send_zc method needs liburing (liburing-dev, which
@@ -140,12 +152,16 @@ install-lib: $(LIBS)
 	ln -sf $(LIB_REAL) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libzcopy.so
 	install -m 644 $(LIB_DIR)/libzcopy.a $(DESTDIR)$(LIBDIR)/libzcopy.a
+	install -m 755 $(LIB_DIR)/libzcopy-preload.so $(DESTDIR)$(LIBDIR)/libzcopy-preload.so
 	install -D -m 644 tools/lib/zcopy/libzcopy.h $(DESTDIR)$(INCLUDEDIR)/libzcopy.h
 	install -D -m 644 uapi/linux/zcopy.h $(DESTDIR)$(INCLUDEDIR)/linux/zcopy.h
 	@mkdir -p $(DESTDIR)$(LIBDIR)/pkgconfig
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(ZC_RELEASE)|' \
 	    tools/lib/zcopy/libzcopy.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libzcopy.pc
+	@mkdir -p $(DESTDIR)$(BINDIR)
+	sed 's|@LIBDIR@|$(LIBDIR)|' tools/zcopy-run >$(DESTDIR)$(BINDIR)/zcopy-run
+	chmod 755 $(DESTDIR)$(BINDIR)/zcopy-run
 	$(if $(DESTDIR),,-ldconfig)
 
 dkms-install:
