@@ -1,0 +1,126 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# preload.sh [SHARE]: libzcopy-preload.so keeps sendfile(2)'s semantics and
+# routes what it should through zcopy.  TAP on stdout.  Staged as
+# SHARE/selftests/preload_test by tools/vm/stage-preload, which puts the
+# dynamic pieces in SHARE/lib: sendfile_matrix, libzcopy-preload.so,
+# zcopy-run, and the host's glibc with its loader (the bed's guests are
+# busybox, with no glibc of their own).
+#
+# sendfile_matrix runs every case twice, plainly and under zcopy-run; the
+# outputs must be the same line for line.  With /dev/zcopy, the cases a
+# regular file on ext4 (/scratch) sends to a TCP socket must have grown
+# the module's bytes_by_reference by exactly what the receiver got, and
+# the others (tmpfs, /proc, pipe, UDP, UNIX, EPIPE, count 0, EOF...) by
+# nothing.  Without it (a host), every call must fall back, silently.
+share=${1:-/share}
+lib=$share/lib
+ld=$lib/ld-linux-x86-64.so.2
+matrix=$lib/sendfile_matrix
+work=$(mktemp -d "${TMPDIR:-/tmp}/preload.XXXXXX") || exit 1
+n=0 failed=0
+
+result() { # STATUS NAME [DETAIL]
+	n=$((n + 1))
+	if [ "$1" = ok ]; then
+		echo "ok $n preload.$2"
+	else
+		echo "not ok $n preload.$2${3:+ # $3}"
+		failed=1
+	fi
+}
+
+# The eligible directory: a disk file system, and a tmpfs one.
+disk=
+for d in ${PRELOAD_DISK_DIR:-} /scratch /var/tmp "$HOME"; do
+	[ -n "$d" ] && [ -d "$d" ] && [ -w "$d" ] || continue
+	case $(stat -f -c %T "$d" 2>/dev/null) in tmpfs|ramfs|overlayfs) continue ;; esac
+	disk=$d
+	break
+done
+tmpfs=
+for d in /tmp /dev/shm /run; do
+	[ "$(stat -f -c %T "$d" 2>/dev/null)" = tmpfs ] && [ -w "$d" ] && { tmpfs=$d; break; }
+done
+echo "TAP version 13"
+echo "1..6"
+if [ -z "$disk" ] || [ -z "$tmpfs" ] || [ ! -x "$ld" ]; then
+	echo "# no disk dir ($disk), tmpfs dir ($tmpfs) or loader ($ld)"
+	result fail setup
+	exit 1
+fi
+mkdir -p "$disk/preload-test" "$tmpfs/preload-test"
+echo "# disk $disk ($(stat -f -c %T "$disk")), tmpfs $tmpfs, /dev/zcopy $([ -c /dev/zcopy ] && echo yes || echo no)"
+
+"$ld" --library-path "$lib" "$matrix" "$disk/preload-test" "$tmpfs/preload-test" \
+	--big --routes "$work/routes.plain" >"$work/plain" 2>"$work/plain.err"
+rc_plain=$?
+ZCOPY_PRELOAD_LIB=$lib/libzcopy-preload.so ZCOPY_PRELOAD_STATS=$work/stats \
+	"$lib/zcopy-run" "$ld" --library-path "$lib" "$matrix" \
+	"$disk/preload-test" "$tmpfs/preload-test" \
+	--big --routes "$work/routes.preload" >"$work/preload" 2>"$work/preload.err"
+rc_pre=$?
+sed 's/^/# plain: /' "$work/plain" "$work/plain.err"
+sed 's/^/# stats: /' "$work/stats" 2>/dev/null
+if [ $rc_plain = 0 ] && [ $rc_pre = 0 ] && [ -s "$work/plain" ]; then
+	result ok matrix_runs
+else
+	cat "$work/preload.err" | sed 's/^/# preload: /'
+	result fail matrix_runs "exit $rc_plain / $rc_pre"
+fi
+if cmp -s "$work/plain" "$work/preload"; then
+	result ok same_results_as_sendfile
+else
+	diff "$work/plain" "$work/preload" | sed 's/^/# /'
+	result fail same_results_as_sendfile
+fi
+
+# Without the interposer nothing goes by reference.
+if awk '$3 != "ref=0" { bad = 1; print "# " $0 } END { exit bad }' "$work/routes.plain"; then
+	result ok plain_run_sends_nothing_by_reference
+else
+	result fail plain_run_sends_nothing_by_reference
+fi
+
+stat_of() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$work/stats" | head -n1; }
+if [ -c /dev/zcopy ]; then
+	# want=ref: exactly the received bytes went by reference; want=copy: none.
+	if awk '{ split($3, r, "="); split($4, x, "=")
+		  if ($2 == "want=ref" && (r[2] != x[2] || x[2] == 0)) { bad = 1; print "# " $0 }
+		  if ($2 == "want=copy" && r[2] != 0) { bad = 1; print "# " $0 } }
+		END { exit bad }' "$work/routes.preload"; then
+		result ok eligible_by_reference_others_not
+	else
+		result fail eligible_by_reference_others_not
+	fi
+	if [ "$(stat_of zcopy_calls)" -gt 0 ] 2>/dev/null &&
+	   [ "$(stat_of fallback_refused)" -gt 0 ] && [ "$(stat_of fallback_ineligible)" -gt 0 ] &&
+	   [ "$(stat_of fallback_nodev)" = 0 ]; then
+		result ok stats_count_routed_and_fallen_back
+	else
+		result fail stats_count_routed_and_fallen_back "$(cat "$work/stats" 2>/dev/null)"
+	fi
+else
+	if awk '$3 != "ref=0" { bad = 1 } END { exit bad }' "$work/routes.preload"; then
+		result ok no_device_nothing_by_reference
+	else
+		result fail no_device_nothing_by_reference
+	fi
+	if [ "$(stat_of zcopy_calls)" = 0 ] && [ "$(stat_of fallback_nodev)" -gt 0 ] 2>/dev/null; then
+		result ok no_device_every_call_falls_back
+	else
+		result fail no_device_every_call_falls_back "$(cat "$work/stats" 2>/dev/null)"
+	fi
+fi
+
+# ZCOPY_PRELOAD_DISABLE=1 is the plain run too.
+ZCOPY_PRELOAD_DISABLE=1 ZCOPY_PRELOAD_LIB=$lib/libzcopy-preload.so \
+	"$lib/zcopy-run" "$ld" --library-path "$lib" "$matrix" \
+	"$disk/preload-test" "$tmpfs/preload-test" >"$work/disabled" 2>&1
+if grep -v '^tcp_cap_' "$work/plain" | cmp -s - "$work/disabled"; then
+	result ok disabled_is_plain
+else
+	result fail disabled_is_plain
+fi
+rm -rf "$work" "$disk/preload-test" "$tmpfs/preload-test"
+exit $failed
