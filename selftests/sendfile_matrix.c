@@ -535,5 +535,26 @@ int main(int argc, char **argv)
 		big_size = 0;
 		close(bin);
 	}
+
+	/*
+	 * A daemon that closes every descriptor it did not open: the
+	 * interposer's goes too, and its number is soon another file's or
+	 * socket's.  Calls must still be sendfile's (they fall back).
+	 */
+	for (i = 3; i < 1024; i++)
+		if (!routes || i != fileno(routes))
+			close(i);
+	{
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/matrix.dat", dir);
+		in = open(path, O_RDONLY);
+		if (in < 0)
+			die(path);
+		off = 0;
+		tcp_case("tcp_after_closing_every_fd", in, &off, 0, FILE_SIZE, 0);
+		off = 0;
+		tcp_case("tcp_after_closing_every_fd_again", in, &off, 0, FILE_SIZE, 0);
+	}
 	return 0;
 }

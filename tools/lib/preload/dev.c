@@ -53,9 +53,11 @@ int zp_dev(void)
 }
 
 /*
- * ENOTTY from a zcopy ioctl: the program closed our descriptor (daemons
- * that close every descriptor at start-up do) and the number now names
- * something else.  Do not close it, it is not ours; stop using it.
+ * ENOTTY from a zcopy ioctl, or EBADF and the descriptor is not open: the
+ * program closed ours (daemons that close every descriptor at start-up
+ * do), and the number names nothing or something else (whose driver
+ * answers our ioctl type, which no other driver uses, with ENOTTY).  Do
+ * not close it, it is not ours any more; stop using it.
  */
 void zp_dev_lost(void)
 {

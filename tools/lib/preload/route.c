@@ -115,7 +115,8 @@ enum zp_route zp_route(int out_fd, int in_fd, off_t *offset, size_t count,
 
 	r = zcopy_send(dev, in_fd, out_fd, pos, count, ZCOPY_SEND_STRICT, 0, &sent);
 	if (r) {
-		if (r == -ENOTTY) {
+		/* Our descriptor was closed under us (see zp_dev_lost()). */
+		if (r == -ENOTTY || (r == -EBADF && fcntl(dev, F_GETFD) < 0)) {
 			zp_dev_lost();
 			return ZP_NODEV;
 		}
