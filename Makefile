@@ -72,7 +72,8 @@ $(LIB_DIR)/$(LIB_REAL): $(LIB_OBJS)
 $(LIB_DIR)/libzcopy.pc: tools/lib/zcopy/libzcopy.pc.in
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(abspath $(LIB_DIR))|' -e 's|@INCLUDEDIR@|$(CURDIR)/tools/lib/zcopy|' \
-	    -e 's|@LIBDIR@|$(abspath $(LIB_DIR))|' -e 's|@VERSION@|$(ZC_RELEASE)|' $< >$@
+	    -e 's|@LIBDIR@|$(abspath $(LIB_DIR))|' -e 's|@VERSION@|$(ZC_RELEASE)|' \
+	    -e 's|^Cflags: .*|& -I$(CURDIR)/uapi|' $< >$@
 
 # The interposer carries its own copy of the library (one file to preload).
 $(LIB_DIR)/libzcopy-preload.so: $(PRELOAD_SRCS) $(PRELOAD_HDRS) $(LIB_OBJS)
