@@ -13,9 +13,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-#include <linux/zcopy.h>
+#include <libzcopy.h>
 
 #include "bench.h"
 #include "zcopy.h"
@@ -24,16 +23,10 @@
 static int send_range(struct bench_job *job, int dev, int sock, size_t off, size_t len)
 {
 	while (len) {
-		struct zcopy_send s = {
-			.size = sizeof(s),
-			.file_fd = job->file_fd,
-			.sock_fd = sock,
-			.offset = off,
-			.length = len,
-		};
+		uint64_t sent;
 
 		job->syscalls++;
-		if (ioctl(dev, ZCOPY_IOC_SEND, &s)) {
+		if (zcopy_send(dev, job->file_fd, sock, off, len, 0, 0, &sent)) {
 			if (errno == EINTR)
 				continue;
 			if (errno == ENOTTY)
@@ -41,19 +34,19 @@ static int send_range(struct bench_job *job, int dev, int sock, size_t off, size
 			return bench_fail(job, "ZCOPY_IOC_SEND");
 		}
 		/* The ABI promises progress on success; do not spin if not. */
-		if (!s.bytes_sent || s.bytes_sent > len) {
+		if (!sent || sent > len) {
 			errno = EPROTO;
 			return bench_fail(job, "ZCOPY_IOC_SEND: bytes_sent out of range");
 		}
-		off += s.bytes_sent;
-		len -= s.bytes_sent;
+		off += sent;
+		len -= sent;
 	}
 	return BENCH_OK;
 }
 
 int bench_zcopy(struct bench_job *job)
 {
-	int dev = open(ZCOPY_DEV, O_RDWR | O_CLOEXEC), rc = BENCH_OK, i;
+	int dev = zcopy_open(O_CLOEXEC), rc = BENCH_OK, i;
 	size_t off, turn = bench_turn(job);
 
 	job->syscalls++;
@@ -85,22 +78,15 @@ int bench_zcopy_fanout(struct bench_job *job)
 
 	if (job->nsocks > ZCOPY_FANOUT_MAX)
 		return bench_skip(job, "more than %d consumers", ZCOPY_FANOUT_MAX);
-	dev = open(ZCOPY_DEV, O_RDWR | O_CLOEXEC);
+	dev = zcopy_open(O_CLOEXEC);
 	job->syscalls++;
 	if (dev < 0)
 		return bench_skip(job, "cannot open %s: %s", ZCOPY_DEV, strerror(errno));
-	memset(t, 0, sizeof(t));
 	for (i = 0; i < job->nsocks; i++)
-		t[i].sock_fd = job->socks[i];
+		zcopy_target_init(&t[i], job->socks[i]);
 	for (;;) {
-		struct zcopy_fanout f = {
-			.size = sizeof(f), .file_fd = job->file_fd,
-			.nr_targets = job->nsocks, .length = job->size,
-			.targets = (unsigned long)t,
-		};
-
 		job->syscalls++;
-		if (ioctl(dev, ZCOPY_IOC_FANOUT, &f)) {
+		if (zcopy_fanout(dev, job->file_fd, 0, job->size, t, job->nsocks, 0, 0)) {
 			if (errno == EINTR)
 				continue;
 			rc = errno == ENOTTY ?

@@ -17,13 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
-#include <linux/zcopy.h>
+#include <libzcopy.h>
 
 #include "zcopy.h"
 
@@ -51,23 +50,18 @@ static int parse_u64(const char *s, unsigned long long *v)
 /* This fd's counters, "name value" per line, names read from debugfs. */
 static void print_fd_stats(int dev)
 {
-	struct zcopy_stats st;
-	__u64 values[256];
+	uint64_t values[256];
+	unsigned int count = 256, i;
 	char name[128];
 	long long dummy;
-	unsigned int i = 0;
 	FILE *f;
 
-	memset(&st, 0, sizeof(st));
-	st.size = sizeof(st);
-	st.count = 256;
-	st.values = (uintptr_t)values;
-	if (ioctl(dev, ZCOPY_IOC_STATS, &st)) {
+	if (zcopy_stats(dev, 0, values, &count)) {
 		perror("zcopy: ZCOPY_IOC_STATS");
 		return;
 	}
 	f = fopen(COUNTERS, "r");
-	for (i = 0; i < st.count && i < 256; i++) {
+	for (i = 0; i < count && i < 256; i++) {
 		if (!f || fscanf(f, "%127s %lld", name, &dummy) != 2)
 			snprintf(name, sizeof(name), "counter%u", i);
 		printf("%-28s %llu\n", name, (unsigned long long)values[i]);
@@ -124,7 +118,7 @@ int cmd_send(int argc, char **argv)
 	const char *header = NULL, *trailer = NULL;
 	int ndests = 0;
 	struct sockaddr_storage ss;
-	struct zcopy_send req;
+	uint64_t sent;
 	socklen_t sslen;
 	struct stat st;
 	int i, fd, sock, dev;
@@ -217,17 +211,11 @@ int cmd_send(int argc, char **argv)
 	}
 	/* One call normally does it all; loop only after a signal's short count. */
 	while (!header && !trailer && total < len) {
-		memset(&req, 0, sizeof(req));
-		req.size = sizeof(req);
-		req.flags = (strict ? ZCOPY_SEND_STRICT : 0) |
-			    (nodiskio ? ZCOPY_SEND_NODISKIO : 0) |
-			    (notify ? ZCOPY_SEND_NOTIFY : 0);
-		req.cookie = notify ? calls + 1 : 0;
-		req.file_fd = fd;
-		req.sock_fd = sock;
-		req.offset = offset + total;
-		req.length = len - total;
-		if (ioctl(dev, ZCOPY_IOC_SEND, &req)) {
+		if (zcopy_send(dev, fd, sock, offset + total, len - total,
+			       (strict ? ZCOPY_SEND_STRICT : 0) |
+			       (nodiskio ? ZCOPY_SEND_NODISKIO : 0) |
+			       (notify ? ZCOPY_SEND_NOTIFY : 0),
+			       notify ? calls + 1 : 0, &sent)) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN && nodiskio) {
@@ -242,9 +230,9 @@ int cmd_send(int argc, char **argv)
 		}
 		/* A successful notifying call has a record, even of 0 bytes. */
 		calls += notify;
-		if (!req.bytes_sent)
+		if (!sent)
 			break;	/* the file got shorter */
-		total += req.bytes_sent;
+		total += sent;
 	}
 	/*
 	 * TCP: close our half and wait for the peer to close its own, so

@@ -2,10 +2,8 @@
 /* zcopy version: the tool's ABI and the loaded module's version. */
 
 #include <stdio.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-#include <linux/zcopy.h>
+#include <libzcopy.h>
 
 #include "zcopy.h"
 
@@ -18,9 +16,7 @@ int cmd_version(int argc, char **argv)
 	(void)argv;
 	printf("tool abi=%u\n", ZCOPY_ABI_VERSION);
 	fd = zc_open_dev();
-	memset(&v, 0, sizeof(v));
-	v.size = sizeof(v);
-	if (ioctl(fd, ZCOPY_IOC_VERSION, &v)) {
+	if (zcopy_version(fd, &v)) {
 		perror("zcopy: ZCOPY_IOC_VERSION");
 		return 1;
 	}

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libzcopy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +34,11 @@ static void usage(FILE *f)
 
 int zc_open_dev(void)
 {
-	int fd = open(ZCOPY_DEV, O_RDWR | O_CLOEXEC);
+	int fd = zcopy_open(O_CLOEXEC);
 
 	if (fd >= 0)
 		return fd;
-	if (errno == ENOENT) {
+	if (fd == -ENOENT) {
 		fprintf(stderr,
 			"zcopy: %s does not exist: the zcopy module is not loaded.\n"
 			"Load it with `modprobe zcopy` (after `make install`) or\n"

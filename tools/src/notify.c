@@ -11,8 +11,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-#include <linux/zcopy.h>
+#include <libzcopy.h>
 
 #include "zcopy.h"
 
@@ -47,14 +46,14 @@ int zc_notify_wait(int dev, unsigned long long calls)
 			perror("zcopy: poll /dev/zcopy");
 			return 1;
 		}
-		n = read(dev, recs, sizeof(recs));
+		n = zcopy_read_notifications(dev, recs, sizeof(recs) / sizeof(recs[0]));
 		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (n == -EINTR || n == -EAGAIN)
 				continue;
 			perror("zcopy: read /dev/zcopy");
 			return 1;
 		}
-		for (i = 0; i < n / (ssize_t)sizeof(recs[0]); i++) {
+		for (i = 0; i < n; i++) {
 			print_record(&recs[i]);
 			seen += recs[i].flags & ZCOPY_NOTIFY_OVERFLOW ?
 				recs[i].dropped : 1;

@@ -17,9 +17,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
-#include <linux/zcopy.h>
+#include <libzcopy.h>
 
 #include "zcopy.h"
 
@@ -39,11 +38,11 @@ int zc_send_fanout(int dev, int fd, unsigned long long offset,
 			ZCOPY_FANOUT_MAX);
 		return 2;
 	}
-	memset(t, 0, sizeof(t));
 	for (i = 0; i < n; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sslen;
 
+		zcopy_target_init(&t[i], -1);
 		if (zc_parse_hostport(dests[i], &ss, &sslen)) {
 			fprintf(stderr, "zcopy: bad address '%s'\n", dests[i]);
 			return 2;
@@ -57,13 +56,7 @@ int zc_send_fanout(int dev, int fd, unsigned long long offset,
 		}
 	}
 	for (;;) {
-		struct zcopy_fanout f = {
-			.size = sizeof(f), .flags = flags, .file_fd = fd,
-			.nr_targets = n, .offset = offset, .length = len,
-			.targets = (unsigned long)t,
-		};
-
-		if (ioctl(dev, ZCOPY_IOC_FANOUT, &f)) {
+		if (zcopy_fanout(dev, fd, offset, len, t, n, flags, 0)) {
 			if (errno == EINTR || (errno == EAGAIN &&
 					       (flags & ZCOPY_SEND_NODISKIO))) {
 				usleep(10000);	/* the disk is being read */

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which sendfile calls go to zcopy, and how a zcopy send is made to
+ * behave exactly as the sendfile(2) it replaces.
+ *
+ * Routed: @in_fd a regular file open for reading without O_DIRECT, @out_fd
+ * a TCP socket (IPv4 or IPv6) without O_APPEND, @count > 0 and the start
+ * inside the file.  Everything else is sendfile's own business and is not
+ * tried: pipes, UNIX and UDP sockets (zcopy takes the last two, but by a
+ * path unlike sendfile's), count 0, a start at or past end of file (0, or
+ * EOVERFLOW past the file system's limit), a negative offset or an
+ * overflowing range (EINVAL), O_DIRECT sources (sendfile reads them
+ * direct, with alignment rules zcopy does not have).
+ *
+ * The module decides the rest (a file system whose page cache is its data,
+ * a connected socket, the LSM checks) and refuses with an errno before it
+ * sends anything; those errnos, and EPIPE, hand the call to the real
+ * sendfile, which then returns what it would have returned anyway.  EPIPE
+ * goes there because sendfile raises SIGPIPE and zcopy never does: the
+ * kernel raising it from the real call is exactly sendfile's signal (same
+ * thread, same siginfo), and as nothing was sent, nothing is sent twice.
+ * ZCOPY_SEND_STRICT makes a socket whose stack would copy anyway (kTLS,
+ * a route without scatter-gather) one of those refusals (EXDEV).
+ *
+ * After zcopy has sent anything the call is zcopy's: its count is
+ * returned, and nothing falls back.
+ *
+ * Left as they are: the file position with a NULL @offset is read and
+ * written with lseek around the ioctl, so two threads sharing one open
+ * file description can interleave (sendfile updates it in the kernel,
+ * under the description's position lock).  A bad @offset pointer faults
+ * here (SIGSEGV) where sendfile returns EFAULT.  sendfile raises SIGPIPE
+ * when the peer goes away in the middle of a call that then returns a
+ * short count; the routed call returns the same count, and the next call
+ * gets EPIPE and the signal.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libzcopy.h"
+#include "preload.h"
+
+/* sendfile's cap on one call: INT_MAX rounded down to a page (4 KiB). */
+#define ZP_MAX_RW_COUNT	0x7ffff000UL
+
+_Static_assert(sizeof(off_t) == 8, "a 64-bit off_t (x86-64) is assumed");
+
+static int tcp_socket(int fd)
+{
+	int proto, fl;
+	socklen_t len = sizeof(proto);
+
+	/* SO_PROTOCOL is IPPROTO_TCP for TCP over IPv4 and IPv6 only. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) ||
+	    proto != IPPROTO_TCP)
+		return 0;
+	fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && !(fl & O_APPEND);
+}
+
+static int readable_file(int fd, struct stat *st)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || (fl & (O_PATH | O_DIRECT)) || (fl & O_ACCMODE) == O_WRONLY)
+		return 0;
+	return !fstat(fd, st) && S_ISREG(st->st_mode);
+}
+
+/* The errnos by which zcopy says "not by reference here", having sent nothing. */
+static int refusal(int err)
+{
+	switch (err) {
+	case EINVAL:		/* the file's file system, or it shrank */
+	case EXDEV:		/* the stack would copy (STRICT) */
+	case EOPNOTSUPP:
+	case EAFNOSUPPORT:
+	case ENOTSOCK:
+	case ENOTCONN:		/* sendfile: EPIPE and SIGPIPE */
+	case EBADF:
+	case EPERM:
+	case EACCES:
+	case EPIPE:		/* sendfile raises SIGPIPE: see the top */
+		return 1;
+	}
+	return 0;
+}
+
+enum zp_route zp_route(int out_fd, int in_fd, off_t *offset, size_t count,
+		       ssize_t *ret, int saved_errno)
+{
+	struct stat st;
+	uint64_t sent;
+	off_t pos;
+	int dev, r;
+
+	if (!count || (ssize_t)count < 0)
+		return ZP_INELIGIBLE;
+	if (!tcp_socket(out_fd) || !readable_file(in_fd, &st))
+		return ZP_INELIGIBLE;
+	pos = offset ? *offset : lseek(in_fd, 0, SEEK_CUR);
+	if (pos < 0 || (uint64_t)pos + count > INT64_MAX || pos >= st.st_size)
+		return ZP_INELIGIBLE;
+	dev = zp_dev();
+	if (dev < 0)
+		return ZP_NODEV;
+	if (count > ZP_MAX_RW_COUNT)
+		count = ZP_MAX_RW_COUNT;
+
+	r = zcopy_send(dev, in_fd, out_fd, pos, count, ZCOPY_SEND_STRICT, 0, &sent);
+	if (r) {
+		/* Our descriptor was closed under us (see zp_dev_lost()). */
+		if (r == -ENOTTY || (r == -EBADF && fcntl(dev, F_GETFD) < 0)) {
+			zp_dev_lost();
+			return ZP_NODEV;
+		}
+		if (refusal(-r))
+			return ZP_REFUSED;
+		/* EAGAIN, EINTR, EIO, ECONNRESET, ...: sendfile's own errnos. */
+		*ret = -1;
+		errno = -r;
+		return ZP_ROUTED;
+	}
+	if (offset)
+		*offset = pos + sent;
+	else
+		lseek(in_fd, pos + sent, SEEK_SET);
+	*ret = sent;
+	errno = saved_errno;
+	return ZP_ROUTED;
+}
