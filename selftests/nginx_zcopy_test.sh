@@ -260,8 +260,9 @@ grep '^# preload' "$base/out/matrix"
 grep -q '^identical yes$' "$base/out/matrix"
 tap $? "python.sendfile-matrix.identical" "exit $rc: $(grep -v '^# ' "$base/out/matrix" | tail -n 5 | tr '\n' ' ')"
 moved=$(sed -n 's/^moved //p' "$base/out/matrix")
-[ "${moved:-0}" -gt 0 ]
-tap $? "python.sendfile-matrix.by-reference" "bytes_by_reference +${moved:-?} in the preloaded run"
+routed=$(sed -n 's/^routed //p' "$base/out/matrix")
+[ "${moved:-0}" -gt 0 ] && [ "$moved" = "$routed" ]
+tap $? "python.sendfile-matrix.by-reference" "bytes_by_reference +${moved:-?} in the preloaded run, the preload routed ${routed:-?}"
 echo "# python matrix: $(($(date +%s) - t1)) s, bytes_by_reference +${moved:-?} with the preload"
 
 echo "# took $(($(date +%s) - t)) s"

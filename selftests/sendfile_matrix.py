@@ -10,7 +10,9 @@ TCP receiver got (length, and whether it is exactly the file's bytes).
       run them twice, without and with LD_PRELOAD=LIB, print both runs'
       lines as comments, then "identical yes|no" and "moved N" (how much
       /sys/kernel/debug/zcopy/counters' bytes_by_reference grew during
-      the preloaded run); exit status 0 when identical and N > 0.
+      the preloaded run) and "routed M" (the bytes the preload's stats
+      say it sent through zcopy); exit status 0 when identical and
+      N = M > 0.
 
 FILE should be on a disk file system (ext4) for the preload to route it,
 and larger than the socket buffers (16 MiB) for the non-blocking case;
@@ -230,10 +232,15 @@ def main():
             print("# preload: " + l)
         for l in pre.stderr.decode().splitlines():
             print("# preload stderr: " + l)
+        # The preload's own count (ZCOPY_PRELOAD_STATS=-, one line per
+        # process that exits normally: the forked receivers _exit).
+        routed = sum(int(w.split("=")[1]) for w in pre.stderr.decode().split()
+                     if w.startswith("zcopy_bytes="))
         same = a == b and plain.returncode == 0 and pre.returncode == 0 and a
         print("identical %s" % ("yes" if same else "no"))
         print("moved %d" % moved)
-        return 0 if same and moved > 0 else 1
+        print("routed %d" % routed)
+        return 0 if same and moved > 0 and moved == routed else 1
     for l in run(args[0]):
         print(l)
     sys.stdout.flush()
