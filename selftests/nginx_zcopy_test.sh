@@ -102,7 +102,7 @@ tap $rc "nginx-zc.start" "$(cat "$base/start.err" "$base/error.log" 2>/dev/null 
 
 master=$(cat "$base/nginx.pid" 2>/dev/null)
 www=$(id -u www-data)
-workers=0 wrong= wpids= preloaded=0
+workers=0 wrong='' wpids='' preloaded=0
 for s in /proc/[0-9]*/status; do
 	[ "$(sed -n 's/^PPid:[[:space:]]*//p' "$s" 2>/dev/null)" = "${master:-x}" ] || continue
 	uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "$s")
@@ -112,8 +112,9 @@ for s in /proc/[0-9]*/status; do
 	p=${p#/proc/}
 	wpids="$wpids -p $p"
 	# Loaded, and holding /dev/zcopy from the root master (EARLY).
-	grep -q libzcopy-preload.so /proc/$p/maps && ls -l /proc/$p/fd 2>/dev/null | grep -q /dev/zcopy &&
-		preloaded=$((preloaded + 1))
+	dev=0
+	for fd in /proc/"$p"/fd/*; do [ "$(readlink "$fd")" != /dev/zcopy ] || dev=1; done
+	grep -q libzcopy-preload.so /proc/"$p"/maps && [ $dev = 1 ] && preloaded=$((preloaded + 1))
 done
 [ "$workers" = 2 ] && [ -z "$wrong" ] && [ $preloaded = 2 ]
 tap $? "nginx-zc.workers-www-data-preloaded" \
@@ -130,7 +131,7 @@ strace_on() { # FILE: strace the workers' sendfile and ioctl calls into FILE
 		untraced=0
 		for p in $wpids; do
 			[ "$p" = -p ] && continue
-			[ "$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/$p/status)" != 0 ] || untraced=1
+			[ "$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/"$p"/status)" != 0 ] || untraced=1
 		done
 		[ $untraced = 0 ] && break
 		i=$((i + 1))
