@@ -6,8 +6,8 @@
 #   tools/vm/run --userland --wire --share STAGE -- sh /share/nginx_test.sh
 # curl runs on the peer side of the wire when there is one (`wire-peer`,
 # tools/vm/guest-wire), else over loopback.  TAP on stdout; exit status
-# non-zero on any failure.  Nothing here uses zcopy yet: this is the
-# baseline the sendfile interposer must match (issue 12).
+# non-zero on any failure.  Nothing here uses zcopy: this is the
+# baseline; nginx_zcopy_test.sh runs the same nginx under the preload.
 set -u
 base=${1:-/scratch}/nginx
 port=8080
