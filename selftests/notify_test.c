@@ -452,6 +452,8 @@ static void racing_readers(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(notify) *self, int spin)
 {
 	const uint64_t calls = zc_debug_kernel() ? RACE_CALLS / 4 : RACE_CALLS;
+	/* 12 readers spinning on 2 vCPUs under KASAN starve the sender. */
+	const int readers = zc_debug_kernel() && spin ? 4 : RACE_READERS;
 	struct race_reader rr[RACE_READERS];
 	struct zc_reader r = { 0 };
 	uint64_t i, sent, records = 0, zeros = 0, errors = 0;
@@ -459,18 +461,18 @@ static void racing_readers(struct __test_metadata *_metadata,
 	if (spin)
 		ASSERT_EQ(0, fcntl(self->dev, F_SETFL, O_NONBLOCK));
 	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
-	for (i = 0; i < RACE_READERS; i++) {
+	for (i = 0; i < (uint64_t)readers; i++) {
 		rr[i] = (struct race_reader){ .dev = self->dev, .spin = spin };
 		ASSERT_EQ(0, pthread_create(&rr[i].thread, NULL, race_reader_main, &rr[i]));
 	}
-	TH_LOG("%llu calls, %d readers", (unsigned long long)calls, RACE_READERS);
+	TH_LOG("%llu calls, %d readers", (unsigned long long)calls, readers);
 	for (i = 0; i < calls; i++) {
 		ASSERT_EQ(0, zc_send_cookie(self->dev, self->fd, self->tx, i * PAGE, PAGE,
 					    ZCOPY_SEND_NOTIFY, i + 1, &sent));
 		ASSERT_EQ(PAGE, sent);
 	}
 	/* Every reader's last record: one each. */
-	for (i = 0; i < RACE_READERS; i++) {
+	for (i = 0; i < (uint64_t)readers; i++) {
 		uint64_t pos = (calls + i) * PAGE;
 
 		ASSERT_EQ(0, zc_send_cookie(self->dev, self->fd, self->tx, pos, PAGE,
@@ -479,9 +481,9 @@ static void racing_readers(struct __test_metadata *_metadata,
 	}
 	ASSERT_EQ(0, shutdown(self->tx, SHUT_WR));
 	zc_reader_join(&r);
-	EXPECT_EQ((calls + RACE_READERS) * PAGE, r.got);
+	EXPECT_EQ((calls + readers) * PAGE, r.got);
 	EXPECT_EQ(-1, r.first_bad);
-	for (i = 0; i < RACE_READERS; i++) {
+	for (i = 0; i < (uint64_t)readers; i++) {
 		pthread_join(rr[i].thread, NULL);
 		records += rr[i].records;
 		zeros += rr[i].zero_reads;
