@@ -270,7 +270,7 @@ TEST_F_TIMEOUT(tool, fanout_to_one_recv, FAN_LIMIT + 120)
 	if (system("command -v zcopy >/dev/null 2>&1"))
 		SKIP(return, "the zcopy tool is not on PATH");
 	snprintf(path, sizeof(path), ZC_SCRATCH "/fan.%d", getpid());
-	ASSERT_LE(0, zc_make_file(path, (zc_debug_kernel() ? 4 << 20 : 16 << 20) + 5));
+	ASSERT_LE(0, zc_make_file(path, (16 << 20) + 5));
 	ASSERT_EQ(0, file_sha256(path, want, &size));
 	snprintf(port, sizeof(port), "%d", FAN_PORT);
 	snprintf(count, sizeof(count), "%d", FAN_N);
