@@ -19,6 +19,12 @@
  *             their record to come), as read(2) may leave a buffer filled.
  *  * EINVAL - @size is not the size this ABI defines, a flag unknown to the
  *             module is set, or a reserved field is not zero.
+ *  * ENOMEM - out of memory, or the caller's memory cgroup is at its
+ *             limit: everything the module allocates for a caller (each
+ *             open's counters and notification queue, completion
+ *             records, a call's batch and target arrays) is charged to
+ *             the caller's memory cgroup, as the kernel's own per-file
+ *             objects are.  open(2) of /dev/zcopy fails so too.
  */
 #ifndef _UAPI_LINUX_ZCOPY_H
 #define _UAPI_LINUX_ZCOPY_H
