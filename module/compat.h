@@ -16,6 +16,15 @@
 #include "generated/features.h"
 
 /*
+ * Built as if the headers lacked an API (probe.sh's ZC_COMPAT_WITHOUT):
+ * any use of it left outside its ZC_HAVE_* test fails to compile, as it
+ * would against headers that really lack it.
+ */
+#ifdef ZC_WITHOUT_BVEC_SET_PAGE
+#define bvec_set_page(...)	zc_compat_without_bvec_set_page(__VA_ARGS__)
+#endif
+
+/*
  * Internal functions the KUnit suites call: static unless the kernel has
  * CONFIG_KUNIT.  <kunit/visibility.h> defines VISIBLE_IF_KUNIT where it
  * exists (not in early 6.1 releases); the same definition is spelled out
