@@ -211,7 +211,15 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 			zc_readahead(file, index, last);
 			read_ahead = true;
 		}
-		folio = zc_get_folio(file, index, folio);
+		/*
+		 * No-disk-I/O has just seen this folio uptodate and in the
+		 * mapping; zc_get_folio() would look again, and a truncation in
+		 * between would make it read (and wait for) a replacement.  A
+		 * folio truncated after either look is trimmed by the i_size
+		 * check below, as in the reading path.
+		 */
+		if (!b->nodiskio)
+			folio = zc_get_folio(file, index, folio);
 		if (IS_ERR(folio)) {
 			zc_batch_release(b);
 			return PTR_ERR(folio);
