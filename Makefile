@@ -5,6 +5,7 @@
 #   make [KDIR=...]          module and tool for the running (or given) kernel
 #   make demo                the main job, in a VM on the default kernel
 #   make bench [BENCH_ARGS=] the copy comparison, in a VM, into build/bench/
+#   make bench-peer          the same with the consumers in a second guest
 #   make check [KERNELS=..]  every test, on every kernel of the test bed
 #   make libs                libzcopy (.so, .a, .pc) and libzcopy-preload.so into LIB_DIR
 #   make install             modules_install + depmod, so `modprobe zcopy` works,
@@ -125,11 +126,19 @@ fuzz:
 # build/bench/ (results.json, results.csv, table.txt, chart.png); BENCH_ARGS
 # go to `zcopy bench` (e.g. "--reps 3 --big 0").  bench-quick: the TAP
 # smoke run (every method works, bytes verify; no speed asserted).
+# bench-peer: the consumers in a second guest over an emulated e1000e wire,
+# so the sender's CPU is its own (into build/bench/peer/; BENCH_ARGS
+# override the peer grid).  KERNEL=NAME runs any of them on another
+# kernel of the bed (default bookworm).
+BENCH_KERNEL = $(if $(KERNEL),--kernel $(KERNEL))
 bench:
-	tools/vm/bench -- $(BENCH_ARGS)
+	tools/vm/bench $(BENCH_KERNEL) -- $(BENCH_ARGS)
+
+bench-peer:
+	tools/vm/bench --peer $(BENCH_KERNEL) -- $(BENCH_ARGS)
 
 bench-quick:
-	tools/vm/bench --quick -- $(BENCH_ARGS)
+	tools/vm/bench --quick $(BENCH_KERNEL) -- $(BENCH_ARGS)
 
 # The release of the kernel in KDIR, which need not be the running one: its
 # UTS_RELEASE, as in the module's vermagic (Debian's 6.1 headers say 6.1.N
@@ -179,4 +188,4 @@ clean: module-clean
 	rm -rf tools/zcopy build
 	$(MAKE) -C selftests clean
 
-.PHONY: all modules tools libs install-lib selftests check demo fuzz bench bench-quick install dkms-install module-clean clean FORCE
+.PHONY: all modules tools libs install-lib selftests check demo fuzz bench bench-peer bench-quick install dkms-install module-clean clean FORCE

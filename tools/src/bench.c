@@ -49,6 +49,9 @@ struct opts {
 	int consumers[4], nconsumers;
 	int transports;		/* bit (1 << enum bench_net) */
 	size_t wire_max;	/* wire cells deliver at most this in all; 0: any */
+	size_t peer_max;	/* peer cells deliver at most this in all; 0: any */
+	char sink[64];		/* the peer's bench-sink address */
+	int sink_port;
 	int caches;		/* bit 0 warm, bit 1 cold */
 	const char *methods;	/* comma list, NULL: all */
 	const char *big_methods;	/* methods of the big cells */
@@ -143,6 +146,7 @@ static double per_gib(double v, double bytes)
 static void run_one(const struct opts *o, struct bench_cell *c, const struct netns_veth *veth,
 		    int wire_nsfd, int have_ledger)
 {
+	int peer = c->net == BENCH_NET_PEER;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	struct bench_job job = { .size = c->size, .chunk = o->chunk, .nsocks = c->consumers };
 	int socks[64], listener, one = 1, rc, i;
@@ -156,6 +160,21 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 
 	job.socks = socks;
 	job.file_fd = open(file_for(o, c->size, path, sizeof(path)), O_RDONLY | O_CLOEXEC);
+	if (peer) {
+		/* The consumers are the peer's sink: connect to it instead. */
+		listener = -1;
+		if (job.file_fd < 0 ||
+		    bench_peer_connect(o->sink, o->sink_port, c->consumers, c->size, socks)) {
+			c->status = ST_FAIL;
+			snprintf(c->reason, sizeof(c->reason), "connect to the sink at %s:%d: %s",
+				 o->sink, o->sink_port, strerror(errno));
+			for (i = 0; i < c->consumers; i++)
+				if (socks[i] >= 0)
+					close(socks[i]);
+			goto out;
+		}
+		goto ready;
+	}
 	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (job.file_fd < 0 || listener < 0 ||
@@ -180,7 +199,7 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 	}
 	close(listener);
 	listener = -1;
-
+ready:
 	if (c->cold)
 		bench_drop_caches(job.file_fd, o->drop_caches);
 	else
@@ -193,11 +212,21 @@ static void run_one(const struct opts *o, struct bench_cell *c, const struct net
 	if (have_ledger)
 		bench_ledger_arm(getpid());
 	rc = c->method->send_all(&job);
-	for (i = 0; i < c->consumers; i++)
-		close(socks[i]);
-	if (bench_consumers_wait(c->consumers, pids, why, sizeof(why)) && rc == BENCH_OK) {
-		rc = BENCH_FAIL;
-		snprintf(job.reason, sizeof(job.reason), "%s", why);
+	if (peer) {
+		/* After a failed method the sink says short: keep the method's reason. */
+		if (bench_peer_verdicts(c->consumers, socks, why, sizeof(why)) && rc == BENCH_OK) {
+			rc = BENCH_FAIL;
+			snprintf(job.reason, sizeof(job.reason), "%s", why);
+		}
+		for (i = 0; i < c->consumers; i++)
+			close(socks[i]);
+	} else {
+		for (i = 0; i < c->consumers; i++)
+			close(socks[i]);
+		if (bench_consumers_wait(c->consumers, pids, why, sizeof(why)) && rc == BENCH_OK) {
+			rc = BENCH_FAIL;
+			snprintf(job.reason, sizeof(job.reason), "%s", why);
+		}
 	}
 	/* The ledger's values are formatted before they are copied out, so
 	 * this read does not count itself. */
@@ -248,6 +277,7 @@ out:
 
 const char *const bench_net_names[BENCH_NET_NR] = {
 	[BENCH_NET_LO] = "lo", [BENCH_NET_VETH] = "veth", [BENCH_NET_WIRE] = "wire",
+	[BENCH_NET_PEER] = "peer",
 };
 
 static void usage(FILE *f)
@@ -255,8 +285,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: zcopy bench [--quick] [--reps N] [--sizes 4K,1M,64M] [--big 1G|0]\n"
 		"                   [--big-methods read_write,sendfile,zcopy] [--veth-max 64M|0]\n"
-		"                   [--consumers 1,10] [--net lo,veth,wire] [--wire-max 64M|0]\n"
-		"                   [--cache warm,cold]\n"
+		"                   [--consumers 1,10] [--net lo,veth,wire,peer] [--wire-max 64M|0]\n"
+		"                   [--sink ADDR[:PORT]] [--peer-max SIZE|0] [--cache warm,cold]\n"
 		"                   [--methods a,b] [--chunk 1M] [--dir DIR] [--drop-caches]\n"
 		"                   [--json FILE] [--csv FILE] [--table FILE] [--emit]\n"
 		"Deliver a file to N consumers (forked processes reading real sockets and\n"
@@ -268,10 +298,15 @@ static void usage(FILE *f)
 		"--net wire: the consumers across the emulated wire of tools/vm/run --wire\n"
 		"(default when ZCOPY_WIRE_NETNS is set), where size x consumers is at most\n"
 		"--wire-max (e1000e under emulation moves about 50 MiB/s).\n"
+		"--net peer: the consumers are `zcopy bench-sink` on another machine at\n"
+		"--sink (default $ZCOPY_WIRE_PEER:%d, the second guest of tools/vm/run\n"
+		"--peer), where size x consumers is at most --peer-max (default any); the\n"
+		"sender's CPU is then its own.  The --big cells go to the first --net.\n"
+		"--sizes and --consumers: the last one given counts.\n"
 		"--emit: print JSON and CSV between marker lines on stdout (for the test\n"
 		"bed).  --drop-caches: cold runs also write /proc/sys/vm/drop_caches\n"
 		"(else only POSIX_FADV_DONTNEED on the file).\n"
-		"methods:");
+		"methods:", BENCH_SINK_PORT);
 	for (int i = 0; i < NMETHODS; i++)
 		fprintf(f, " %s", methods[i].name);
 	fprintf(f, "\n");
@@ -309,6 +344,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->transports = 1 << BENCH_NET_LO | 1 << BENCH_NET_VETH;
 	if (getenv("ZCOPY_WIRE_NETNS"))
 		o->transports |= 1 << BENCH_NET_WIRE;
+	snprintf(o->sink, sizeof(o->sink), "%s",
+		 getenv("ZCOPY_WIRE_PEER") ? getenv("ZCOPY_WIRE_PEER") : "");
+	o->sink_port = BENCH_SINK_PORT;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -323,6 +361,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		else if (!strcmp(a, "--big")) o->big = parse_size(v);
 		else if (!strcmp(a, "--veth-max")) o->veth_max = parse_size(v);
 		else if (!strcmp(a, "--wire-max")) o->wire_max = parse_size(v);
+		else if (!strcmp(a, "--peer-max")) o->peer_max = parse_size(v);
+		else if (!strcmp(a, "--sink")) {
+			char *colon;
+
+			snprintf(o->sink, sizeof(o->sink), "%s", v);
+			colon = strchr(o->sink, ':');
+			if (colon) {
+				*colon = 0;
+				o->sink_port = atoi(colon + 1);
+			}
+		}
 		else if (!strcmp(a, "--chunk")) o->chunk = parse_size(v);
 		else if (!strcmp(a, "--methods")) o->methods = v;
 		else if (!strcmp(a, "--big-methods")) o->big_methods = v;
@@ -333,13 +382,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		else if (!strcmp(a, "--net"))
 			o->transports = list_has(v, "lo") << BENCH_NET_LO |
 					list_has(v, "veth") << BENCH_NET_VETH |
-					list_has(v, "wire") << BENCH_NET_WIRE;
+					list_has(v, "wire") << BENCH_NET_WIRE |
+					list_has(v, "peer") << BENCH_NET_PEER;
 		else if (!strcmp(a, "--cache"))
 			o->caches = list_has(v, "warm") | list_has(v, "cold") << 1;
 		else if (!strcmp(a, "--sizes") || !strcmp(a, "--consumers")) {
 			char *copy = strdup(v), *tok, *save = NULL;
 			int sizes = a[2] == 's';
 
+			/* The last list given counts, so a wrapper's defaults can be
+			 * overridden by arguments that follow them. */
+			if (sizes)
+				o->nsizes = 0;
+			else
+				o->nconsumers = 0;
 			for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 				if (sizes && o->nsizes < 8)
 					o->sizes[o->nsizes++] = parse_size(tok);
@@ -384,8 +440,12 @@ static struct bench_cell *make_cells(const struct opts *o, int *ncells)
 	struct bench_cell *cells = calloc(NMETHODS * (o->nsizes + 1) * o->nconsumers * 2 *
 					  BENCH_NET_NR,
 					  sizeof(*cells));
-	int s, n, cold, net, m, k = 0;
+	int s, n, cold, net, m, k = 0, big_net = 0;
 
+	/* The big cells go where the run's first transport is: loopback in a
+	 * full run, the peer in a peer-only one. */
+	while (big_net < BENCH_NET_NR - 1 && !(o->transports & (1 << big_net)))
+		big_net++;
 	if (!cells)
 		return NULL;
 	for (s = 0; s <= o->nsizes; s++)
@@ -408,7 +468,10 @@ static struct bench_cell *make_cells(const struct opts *o, int *ncells)
 						if (!big && net == BENCH_NET_WIRE && o->wire_max &&
 						    all > o->wire_max)
 							continue;
-						if (big && (!o->big || net || cold ||
+						if (!big && net == BENCH_NET_PEER && o->peer_max &&
+						    all > o->peer_max)
+							continue;
+						if (big && (!o->big || net != big_net || cold ||
 							    o->consumers[n] != 1 ||
 							    !list_has(o->big_methods, methods[m].name)))
 							continue;
@@ -501,16 +564,23 @@ int cmd_bench(int argc, char **argv)
 			      size_name(o.sizes[i], sn, sizeof(sn)));
 	if (o.big)
 		k += snprintf(r.plan + k, sizeof(r.plan) - k,
-			      "; %s only for 1 consumer, warm, loopback, methods %s",
-			      size_name(o.big, sn, sizeof(sn)), o.big_methods);
+			      "; %s only for 1 consumer, warm, %s, methods %s",
+			      size_name(o.big, sn, sizeof(sn)),
+			      o.transports & 1 << BENCH_NET_LO ? "loopback" :
+			      o.transports & 1 << BENCH_NET_VETH ? "veth" :
+			      o.transports & 1 << BENCH_NET_WIRE ? "wire" : "peer", o.big_methods);
 	if ((o.transports & 1 << BENCH_NET_VETH) && o.veth_max)
 		k += snprintf(r.plan + k, sizeof(r.plan) - k,
 			      "; veth only where size x consumers <= %s",
 			      size_name(o.veth_max, sn, sizeof(sn)));
 	if ((o.transports & 1 << BENCH_NET_WIRE) && o.wire_max)
-		snprintf(r.plan + k, sizeof(r.plan) - k,
-			 "; wire only where size x consumers <= %s",
-			 size_name(o.wire_max, sn, sizeof(sn)));
+		k += snprintf(r.plan + k, sizeof(r.plan) - k,
+			      "; wire only where size x consumers <= %s",
+			      size_name(o.wire_max, sn, sizeof(sn)));
+	if (o.transports & 1 << BENCH_NET_PEER)
+		snprintf(r.plan + k, sizeof(r.plan) - k, "; peer: sink %s:%d%s%s", o.sink,
+			 o.sink_port, o.peer_max ? ", size x consumers <= " : "",
+			 o.peer_max ? size_name(o.peer_max, sn, sizeof(sn)) : "");
 	fprintf(stderr, "zcopy bench: kernel %s, ledger %s, %s\n", u.release, r.ledger_state,
 		r.plan);
 
@@ -524,6 +594,12 @@ int cmd_bench(int argc, char **argv)
 			if (c->net == BENCH_NET_VETH && !veth_ok) {
 				c->status = ST_SKIP;
 				snprintf(c->reason, sizeof(c->reason), "veth: %s", veth.err);
+				continue;
+			}
+			if (c->net == BENCH_NET_PEER && !o.sink[0]) {
+				c->status = ST_SKIP;
+				snprintf(c->reason, sizeof(c->reason),
+					 "no peer: give --sink or boot with tools/vm/run --peer");
 				continue;
 			}
 			if (c->net == BENCH_NET_WIRE && wire_nsfd < 0) {

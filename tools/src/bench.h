@@ -80,18 +80,40 @@ int bench_skip(struct bench_job *job, const char *fmt, ...)
 void bench_pattern_fill(unsigned char *buf, size_t len, uint64_t off);
 int bench_pattern_check(const unsigned char *buf, size_t len, uint64_t off);
 
-/* Consumers (bench_consumer.c). */
+/* Consumers (bench_consumer.c).  A consumer's verdict, its exit status
+ * or, from the peer's sink, the byte it answers with. */
+enum { BENCH_C_OK = 0, BENCH_C_MISMATCH = 3, BENCH_C_SHORT = 4, BENCH_C_LONG = 5,
+       BENCH_C_SETUP = 6, BENCH_C_READ = 7, BENCH_C_HEADER = 8 };
+int bench_consume_stream(int s, size_t size);
+const char *bench_consumer_verdict(int code);
 int bench_consumers_start(int n, int listener, int nsfd, const char *addr, int port,
 			  size_t size, pid_t *pids);
 int bench_consumers_wait(int n, pid_t *pids, char *why, size_t whylen);
 
 /*
+ * Consumers in another machine (`zcopy bench-sink` there, bench_sink.c):
+ * the sender connects, and before the measured part sends a header that
+ * says how many bytes follow; after its half-close the sink closes once
+ * every byte arrived and matched the pattern, or sends a verdict byte.
+ */
+#define BENCH_SINK_MAGIC	"zcsink1"
+#define BENCH_SINK_PORT		9100
+struct bench_sink_hdr {
+	char magic[8];		/* BENCH_SINK_MAGIC */
+	uint64_t size;		/* bytes of the file that follow, little-endian */
+};
+int bench_peer_connect(const char *addr, int port, int n, size_t size, int *socks);
+int bench_peer_verdicts(int n, int *socks, char *why, size_t whylen);
+
+/*
  * Where the consumers are: loopback; a veth pair to another namespace;
  * the emulated wire of `tools/vm/run --wire` (e1000e NICs, the consumers
  * in the peer namespace named by ZCOPY_WIRE_NETNS, connecting to
- * ZCOPY_WIRE_SELF).
+ * ZCOPY_WIRE_SELF); or `zcopy bench-sink` in another machine, such as the
+ * second guest of `tools/vm/run --peer` (the sender connects to it), so
+ * that the consumers' work is not charged to the sender's CPUs.
  */
-enum bench_net { BENCH_NET_LO, BENCH_NET_VETH, BENCH_NET_WIRE, BENCH_NET_NR };
+enum bench_net { BENCH_NET_LO, BENCH_NET_VETH, BENCH_NET_WIRE, BENCH_NET_PEER, BENCH_NET_NR };
 extern const char *const bench_net_names[BENCH_NET_NR];
 
 /* Network: veth between two namespaces (netns.c). */
@@ -162,7 +184,7 @@ struct bench_report {
 	const char *kernel;
 	const char *ledger_state;	/* "present" or "n/a (no ledger)" */
 	size_t chunk;
-	char plan[300];		/* the grid chosen, in words */
+	char plan[400];		/* the grid chosen, in words */
 };
 
 /* bench_report.c */

@@ -20,37 +20,43 @@
 
 #include "bench.h"
 
-enum { C_OK = 0, C_MISMATCH = 3, C_SHORT = 4, C_LONG = 5, C_SETUP = 6, C_READ = 7 };
-
-static void __attribute__((noreturn)) consume(int nsfd, const char *addr, int port, size_t size)
+/* Read s to end of stream, checking every byte against the pattern;
+ * returns a BENCH_C_* verdict (shared with the peer's sink, bench_sink.c). */
+int bench_consume_stream(int s, size_t size)
 {
 	static unsigned char buf[1 << 18];
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
 	uint64_t got = 0;
-	int s;
 
-	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET))
-		_exit(C_SETUP);
-	inet_pton(AF_INET, addr, &sa.sin_addr);
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)))
-		_exit(C_SETUP);
 	for (;;) {
 		ssize_t n = read(s, buf, sizeof(buf));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			_exit(C_READ);
+			return BENCH_C_READ;
 		if (n == 0)
 			break;
 		if (got + n > size)
-			_exit(C_LONG);
+			return BENCH_C_LONG;
 		if (bench_pattern_check(buf, n, got))
-			_exit(C_MISMATCH);
+			return BENCH_C_MISMATCH;
 		got += n;
 	}
-	_exit(got == size ? C_OK : C_SHORT);
+	return got == size ? BENCH_C_OK : BENCH_C_SHORT;
+}
+
+static void __attribute__((noreturn)) consume(int nsfd, const char *addr, int port, size_t size)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int s;
+
+	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNET))
+		_exit(BENCH_C_SETUP);
+	inet_pton(AF_INET, addr, &sa.sin_addr);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+		_exit(BENCH_C_SETUP);
+	_exit(bench_consume_stream(s, size));
 }
 
 /* Fork n consumers; the listener must already listen (so connects cannot
@@ -72,16 +78,24 @@ int bench_consumers_start(int n, int listener, int nsfd, const char *addr, int p
 	return 0;
 }
 
+const char *bench_consumer_verdict(int code)
+{
+	static const char *const what[] = {
+		[BENCH_C_MISMATCH] = "received bytes differ from the file",
+		[BENCH_C_SHORT] = "stream ended before the end of the file",
+		[BENCH_C_LONG] = "received more bytes than the file holds",
+		[BENCH_C_SETUP] = "could not connect",
+		[BENCH_C_READ] = "read error",
+		[BENCH_C_HEADER] = "bad stream header",
+	};
+
+	return code > 0 && code <= BENCH_C_HEADER && what[code] ? what[code] :
+	       "killed or unknown status";
+}
+
 /* Wait for all; 0 if every consumer got exactly the file, else -1 with why. */
 int bench_consumers_wait(int n, pid_t *pids, char *why, size_t whylen)
 {
-	static const char *const what[] = {
-		[C_MISMATCH] = "received bytes differ from the file",
-		[C_SHORT] = "stream ended before the end of the file",
-		[C_LONG] = "received more bytes than the file holds",
-		[C_SETUP] = "could not connect",
-		[C_READ] = "read error",
-	};
 	int i, ret = 0;
 
 	for (i = 0; i < n; i++) {
@@ -91,10 +105,8 @@ int bench_consumers_wait(int n, pid_t *pids, char *why, size_t whylen)
 			if (errno != EINTR)
 				return -1;
 		code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-		if (code != C_OK && !ret) {
-			snprintf(why, whylen, "consumer %d: %s", i,
-				 code > 0 && code <= C_READ && what[code] ? what[code] :
-				 "killed or unknown status");
+		if (code != BENCH_C_OK && !ret) {
+			snprintf(why, whylen, "consumer %d: %s", i, bench_consumer_verdict(code));
 			ret = -1;
 		}
 	}

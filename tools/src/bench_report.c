@@ -306,6 +306,34 @@ static int cell_incomplete(const struct bench_report *r, const char *method, int
 	return 0;
 }
 
+/* Whether the run has any row over net. */
+static int has_net(const struct bench_report *r, int net)
+{
+	int i;
+
+	for (i = 0; i < r->ncells; i++)
+		if (r->cells[i].net == net)
+			return 1;
+	return 0;
+}
+
+/* The largest size of the run's rows of method over net with n consumers,
+ * warm; 0 if none. */
+static size_t largest_size(const struct bench_report *r, const char *method, int net, int n)
+{
+	size_t size = 0;
+	int i;
+
+	for (i = 0; i < r->ncells; i++) {
+		const struct bench_cell *c = &r->cells[i];
+
+		if (!strcmp(c->method->name, method) && c->net == net && c->consumers == n &&
+		    !c->cold && c->size > size)
+			size = c->size;
+	}
+	return size;
+}
+
 struct target {
 	const char *what;
 	double value, limit;	/* met when value <= limit */
@@ -335,15 +363,72 @@ static void print_target(FILE *f, const struct target *t, int json, int first)
 	}
 }
 
+/*
+ * With the consumers in another guest (--net peer): the issue's targets on
+ * the sender's own CPU.  The fan-out row is the largest 10-consumer size
+ * in the run.  Fills t[], returns how many.
+ */
+static int peer_targets(const struct bench_report *r, struct target *t)
+{
+	static const char *const rivals[] = { "sendfile", "splice", "msg_zerocopy",
+					      "io_uring_send_zc" };
+	const int net = BENCH_NET_PEER;
+	const size_t mid = 64UL << 20, big = 1UL << 30;
+	size_t fan = largest_size(r, "zcopy_fanout", net, 10);
+	double best = NAN, v;
+	int i, n = 0;
+
+	missing[0] = 0;
+	for (i = 0; i < 4; i++) {
+		v = cell_med(r, rivals[i], net, 1, 0, mid, M_SENDER_GIB);
+		if (!isnan(v) && (isnan(best) || v < best))
+			best = v;
+	}
+	t[n] = (struct target){ "peer: zcopy CPU/GiB / best(sendfile,splice,msgzc,uring) <= 0.8",
+		cell_med(r, "zcopy", net, 1, 0, mid, M_SENDER_GIB) / best, 0.8, "" };
+	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
+
+	/* At 1 GiB only sendfile of the rivals has a row (--big-methods). */
+	missing[0] = 0;
+	t[n] = (struct target){ "peer: zcopy CPU/GiB / sendfile (1G warm 1) <= 0.8",
+		cell_med(r, "zcopy", net, 1, 0, big, M_SENDER_GIB) /
+		cell_med(r, "sendfile", net, 1, 0, big, M_SENDER_GIB), 0.8, "" };
+	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
+
+	missing[0] = 0;
+	t[n] = (struct target){ "peer: zcopy_fanout / sendfile loop CPU/GiB (warm 10) <= 0.5",
+		cell_med(r, "zcopy_fanout", net, 10, 0, fan, M_SENDER_GIB) /
+		cell_med(r, "sendfile", net, 10, 0, fan, M_SENDER_GIB), 0.5, "" };
+	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
+
+	for (i = 0; i < 2; i++) {
+		const char *m = i ? "msg_zerocopy" : "zcopy";
+
+		missing[0] = 0;
+		t[n] = (struct target){ i ? "peer: msg_zerocopy CPU-copied bytes (64M warm 1) = 0" :
+					    "peer: zcopy CPU-copied bytes (64M warm 1) = 0",
+			cell_med(r, m, net, 1, 0, mid, M_CPU_COPIED), 0, "" };
+		if (isnan(t[n].value) && !missing[0] && cell_incomplete(r, m, net, 1, 0, mid))
+			snprintf(missing, sizeof(missing),
+				 "the copy ledger was incomplete (kprobe events missed)");
+		snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
+	}
+	return n;
+}
+
 void bench_print_targets(FILE *f, const struct bench_report *r, int json)
 {
 	static const char *const zc_rivals[] = { "sendfile", "splice", "msg_zerocopy",
 						 "io_uring_send_zc" };
 	const size_t mid = 64UL << 20, big = 1UL << 30;
-	struct target t[12];
+	struct target t[20];
 	double best = NAN, zc, zc_calls, v;
 	int i, n = 0;
 
+	/* Each transport's targets only where the run has its rows (a peer
+	 * run has no loopback ones to compare). */
+	if (!has_net(r, BENCH_NET_LO))
+		goto wire;
 	missing[0] = 0;
 	zc = cell_med(r, "zcopy", 0, 1, 0, mid, M_SENDER_GIB);
 	t[n] = (struct target){ "zcopy sender CPU-copied bytes (64M warm lo 1) = 0",
@@ -391,6 +476,9 @@ void bench_print_targets(FILE *f, const struct bench_report *r, int json)
 		cell_med(r, "zcopy", 0, 1, 0, big, M_SENDER_GIB) / zc, 1.1, "" };
 	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
 
+wire:
+	if (!has_net(r, BENCH_NET_WIRE))
+		goto peer;
 	/*
 	 * On the wire (tools/vm/run --wire): the issue's targets.  The
 	 * fan-out row is 1 MiB x 10, the largest under the default
@@ -427,6 +515,9 @@ void bench_print_targets(FILE *f, const struct bench_report *r, int json)
 		snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
 	}
 
+peer:
+	if (has_net(r, BENCH_NET_PEER))
+		n += peer_targets(r, t + n);
 	if (json) {
 		fprintf(f, "[");
 		for (i = 0; i < n; i++)

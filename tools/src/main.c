@@ -21,6 +21,7 @@ static const struct {
 	{ "send", cmd_send, "send a file to HOST:PORT by page reference (sent=<bytes>)" },
 	{ "recv", cmd_recv, "receive on PORT, print bytes= sha256= per connection" },
 	{ "bench", cmd_bench, "measure the ways of sending a file to N consumers (-h)" },
+	{ "bench-sink", cmd_bench_sink, "the consumers of `bench --net peer`, on another machine" },
 };
 
 static void usage(FILE *f)

@@ -33,5 +33,6 @@ int cmd_send(int argc, char **argv);
 int cmd_recv(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_bench_sink(int argc, char **argv);
 
 #endif
