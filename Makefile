@@ -6,6 +6,8 @@
 #   make demo                the main job, in a VM on the default kernel
 #   make bench [BENCH_ARGS=] the copy comparison, in a VM, into build/bench/
 #   make bench-peer          the same with the consumers in a second guest
+#   make bench-nginx [KERNEL=] stock nginx with and without the sendfile
+#                            interposer, wrk on the wire, into build/bench-nginx/
 #   make check [KERNELS=..]  every test, on every kernel of the test bed
 #   make libs                libzcopy (.so, .a, .pc) and libzcopy-preload.so into LIB_DIR
 #   make install             modules_install + depmod, so `modprobe zcopy` works,
@@ -140,6 +142,14 @@ bench-peer:
 bench-quick:
 	tools/vm/bench --quick $(BENCH_KERNEL) -- $(BENCH_ARGS)
 
+# Stock nginx with and without libzcopy-preload.so in the userland guest,
+# wrk on the wire's peer side, into build/bench-nginx/ (results.json,
+# results.csv, table.txt with the target lines).  KERNEL picks the kernel
+# (default bookworm, as make bench); BENCH_NGINX_ARGS go to
+# tools/vm/bench-nginx (e.g. "--reps 3 --secs 10").
+bench-nginx:
+	tools/vm/bench-nginx $(if $(KERNEL),--kernel $(KERNEL)) $(BENCH_NGINX_ARGS)
+
 # The release of the kernel in KDIR, which need not be the running one: its
 # UTS_RELEASE, as in the module's vermagic (Debian's 6.1 headers say 6.1.N
 # in include/config/kernel.release, but install to 6.1.0-N-amd64).
@@ -188,4 +198,4 @@ clean: module-clean
 	rm -rf tools/zcopy build
 	$(MAKE) -C selftests clean
 
-.PHONY: all modules tools libs install-lib selftests check demo fuzz bench bench-peer bench-quick install dkms-install module-clean clean FORCE
+.PHONY: all modules tools libs install-lib selftests check demo fuzz bench bench-peer bench-quick bench-nginx install dkms-install module-clean clean FORCE

@@ -8,29 +8,15 @@
 # tools/vm/guest-wire), else over loopback.  TAP on stdout; exit status
 # non-zero on any failure.  Nothing here uses zcopy: this is the
 # baseline; nginx_zcopy_test.sh runs the same nginx under the preload.
+# dash, the image's sh, has `local`.
+# shellcheck disable=SC3043
 set -u
 base=${1:-/scratch}/nginx
 port=8080
-n=0 failed=0
-
-tap() { # STATUS NAME [DIAG]: one TAP line, and a diagnostic when it failed
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		[ -z "${3:-}" ] || echo "# $3"
-		failed=$((failed + 1))
-	fi
-}
-sum() { sha256sum "$1" | cut -d' ' -f1; }
-
-if [ -n "${ZCOPY_WIRE_NETNS:-}" ]; then
-	client=wire-peer host=$ZCOPY_WIRE_SELF host6="[$ZCOPY_WIRE_SELF6]" where=wire
-else
-	client='' host=127.0.0.1 host6="[::1]" where=loopback
-fi
-url=http://$host:$port
+# tap, sum, the client side, nginx's configuration and start/stop.
+# shellcheck source=nginx_lib.sh
+. "$(dirname "$0")/nginx_lib.sh"
+ng_client
 echo "TAP version 13"
 echo "1..11"
 echo "# nginx $(nginx -v 2>&1 | sed 's/.*version: //'), curl from the $where side"
@@ -42,38 +28,11 @@ head -c 1048576 /dev/urandom >"$base/www/1m"
 head -c 67108864 /dev/urandom >"$base/www/64m"
 chmod 755 "$base" "$base/www" && chmod 644 "$base/www/"*
 
-# A minimal configuration of our own, with the directives Debian's
-# default nginx.conf sets for sending files (sendfile, tcp_nopush), so
-# that nothing of the image's sites-enabled is in the way.
-cat >"$base/nginx.conf" <<EOF
-user www-data;
-worker_processes 2;
-pid $base/nginx.pid;
-error_log $base/error.log info;
-events { worker_connections 256; }
-http {
-	access_log $base/access.log;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_timeout 65;
-	default_type application/octet-stream;
-	server {
-		listen $port;
-		listen [::]:$port;
-		root $base/www;
-	}
-}
-EOF
+ng_conf "$base" $port
 
 t=$(date +%s)
-nginx -c "$base/nginx.conf" -e "$base/error.log" 2>"$base/start.err"
+ng_start "$base" "$url/4k"
 rc=$?
-i=0
-while [ $rc = 0 ] && ! $client curl -fsS -o /dev/null "$url/4k" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { rc=1; break; }
-	sleep 0.1
-done
 tap $rc "nginx.start" "$(cat "$base/start.err" "$base/error.log" 2>/dev/null | tail -n 5)"
 
 # The workers (the master's children) must run as www-data, as Debian's
@@ -81,17 +40,16 @@ tap $rc "nginx.start" "$(cat "$base/start.err" "$base/error.log" 2>/dev/null | t
 master=$(cat "$base/nginx.pid" 2>/dev/null)
 www=$(id -u www-data)
 workers=0 wrong=
-for s in /proc/[0-9]*/status; do
-	[ "$(sed -n 's/^PPid:[[:space:]]*//p' "$s" 2>/dev/null)" = "${master:-x}" ] || continue
-	uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "$s")
+for p in $(ng_workers "$master"); do
+	uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$p"/status)
 	workers=$((workers + 1))
-	[ "$uid" = "$www" ] || wrong="$wrong $s:uid=$uid"
+	[ "$uid" = "$www" ] || wrong="$wrong $p:uid=$uid"
 done
 [ "$workers" = 2 ] && [ -z "$wrong" ]
 tap $? "nginx.workers-www-data" "workers=$workers (uid $www expected)$wrong"
 
 get() { # FILE URL NAME: fetch URL/FILE, check its sha256 against www/FILE
-	local name=$1 u=$2 got
+	local name="$1" u="$2" got
 	rm -f "$base/out/$name"
 	if ! $client curl -fsS --max-time 300 -o "$base/out/$name" "$u/$name" 2>"$base/out/err"; then
 		tap 1 "$3" "curl: $(cat "$base/out/err")"
@@ -109,7 +67,7 @@ echo "# 64 MiB in $(($(date +%s) - t1)) s"
 get 1m "http://$host6:$port" nginx.get.1m.ipv6
 
 range() { # FILE FIRST LAST NAME: a Range request must return exactly those bytes
-	local f=$1 first=$2 last=$3 code
+	local f="$1" first="$2" last="$3" code
 	code=$($client curl -sS --max-time 120 -r "$first-$last" -o "$base/out/range" \
 		-w '%{http_code}' "$url/$f" 2>"$base/out/err")
 	tail -c +$((first + 1)) "$base/www/$f" | head -c $((last - first + 1)) >"$base/out/range.want"
@@ -136,41 +94,19 @@ tap $? "nginx.keepalive.3-files" "curl exit $rc, connects per file: $conns; $(ca
 # of a file with sendfile(2) (the headers go by writev).  strace the
 # workers during one fetch and add up what sendfile returned.
 wpids=
-for s in /proc/[0-9]*/status; do
-	[ "$(sed -n 's/^PPid:[[:space:]]*//p' "$s" 2>/dev/null)" = "${master:-x}" ] || continue
-	s=${s%/status}
-	wpids="$wpids -p ${s#/proc/}"
-done
-rm -f "$base/strace"
-# shellcheck disable=SC2086 # $wpids is a list of options
-strace -qq -e trace=sendfile -o "$base/strace" $wpids 2>/dev/null &
-spid=$!
-# Wait until strace holds every worker (TracerPid), not an arbitrary time.
-i=0
-while [ $i -lt 100 ]; do
-	untraced=0
-	for p in $wpids; do
-		[ "$p" = -p ] && continue
-		[ "$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/$p/status)" != 0 ] || untraced=1
-	done
-	[ $untraced = 0 ] && break
-	i=$((i + 1))
-	sleep 0.1
-done
+for p in $(ng_workers "$master"); do wpids="$wpids -p $p"; done
+ng_strace_on "$base/strace" sendfile
 $client curl -fsS --max-time 120 -o "$base/out/traced" "$url/1m" 2>"$base/out/err"
 rc=$?
-kill -INT $spid 2>/dev/null
-wait $spid 2>/dev/null
+ng_strace_off
 calls=$(grep -c 'sendfile(' "$base/strace" 2>/dev/null)
 bytes=$(sed -n 's/.*sendfile(.*) = \([0-9]*\)$/\1/p' "$base/strace" | awk '{ s += $1 } END { print s + 0 }')
-[ $rc = 0 ] && [ $untraced = 0 ] && [ "$bytes" = 1048576 ] && cmp -s "$base/out/traced" "$base/www/1m"
+[ $rc = 0 ] && [ "$untraced" = 0 ] && [ "$bytes" = 1048576 ] && cmp -s "$base/out/traced" "$base/www/1m"
 tap $? "nginx.body-by-sendfile" "curl exit $rc, traced=$((1 - untraced)), $calls sendfile calls returned $bytes bytes (1048576 expected)"
 echo "# 1 MiB: $calls sendfile calls, $bytes bytes"
 
 # A clean stop, and nothing alarming in the error log.
-nginx -c "$base/nginx.conf" -e "$base/error.log" -s quit 2>/dev/null
-i=0
-while [ -e "$base/nginx.pid" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+ng_stop "$base" "$master"
 ! [ -e "$base/nginx.pid" ] && ! grep -E '\[(alert|crit|emerg)\]' "$base/error.log" >/dev/null
 tap $? "nginx.stop-clean" "$(grep -E '\[(alert|crit|emerg)\]' "$base/error.log" | head -n 3)"
 echo "# took $(($(date +%s) - t)) s"

@@ -14,32 +14,19 @@
 # ioctls instead, and the preload's stats lines count the routed calls.
 # For the tmpfs file: strace shows sendfile, bytes_by_reference stays.
 # TAP on stdout; exit status non-zero on any failure.
+# dash, the image's sh, has `local`.
+# shellcheck disable=SC3043
 set -u
 base=${1:-/scratch}/nginx-zc
 tbase=/tmp/nginx-zc
 port=8080
-n=0 failed=0
 counters=/sys/kernel/debug/zcopy/counters
-
-tap() { # STATUS NAME [DIAG]: one TAP line, and a diagnostic when it failed
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		[ -z "${3:-}" ] || echo "# $3"
-		failed=$((failed + 1))
-	fi
-}
-sum() { sha256sum "$1" | cut -d' ' -f1; }
+# tap, sum, the client side, nginx's configuration and start/stop.
+# shellcheck source=nginx_lib.sh
+. "$(dirname "$0")/nginx_lib.sh"
+ng_client
 counter() { sed -n "s/^$1 //p" $counters; }
 
-if [ -n "${ZCOPY_WIRE_NETNS:-}" ]; then
-	client=wire-peer host=$ZCOPY_WIRE_SELF host6="[$ZCOPY_WIRE_SELF6]" where=wire
-else
-	client='' host=127.0.0.1 host6="[::1]" where=loopback
-fi
-url=http://$host:$port
 echo "TAP version 13"
 echo "1..21"
 echo "# nginx $(nginx -v 2>&1 | sed 's/.*version: //'), curl from the $where side, preload $(command -v zcopy-run)"
@@ -64,52 +51,24 @@ head -c 4096 /dev/urandom | dd of="$base/www/sparse" bs=1 seek=$((big - 4096)) \
 chmod 755 "$base" "$base/www" "$tbase" && chmod 644 "$base/www/"* "$tbase/"*
 chmod 1777 "$base/stats"
 
-cat >"$base/nginx.conf" <<EOC
-user www-data;
-worker_processes 2;
-pid $base/nginx.pid;
-error_log $base/error.log info;
-events { worker_connections 512; }
-http {
-	access_log $base/access.log;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_timeout 65;
-	default_type application/octet-stream;
-	server {
-		listen $port;
-		listen [::]:$port;
-		root $base/www;
-		location /tmpfs/ { alias $tbase/; }
-	}
-}
-EOC
+ng_conf "$base" $port "location /tmpfs/ { alias $tbase/; }"
 echo "# files made in $(($(date +%s) - t)) s"
 
 ref0=$(counter bytes_by_reference)
 # A stats file per process (%p): one file created by the root master
 # would be 0644, and the www-data workers could not append their lines.
-ZCOPY_PRELOAD_EARLY=1 ZCOPY_PRELOAD_STATS="$base/stats/preload.%p" \
-	zcopy-run nginx -c "$base/nginx.conf" -e "$base/error.log" 2>"$base/start.err"
+ng_start "$base" "$url/4k" \
+	env ZCOPY_PRELOAD_EARLY=1 ZCOPY_PRELOAD_STATS="$base/stats/preload.%p" zcopy-run
 rc=$?
-i=0
-while [ $rc = 0 ] && ! $client curl -fsS -o /dev/null "$url/4k" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || { rc=1; break; }
-	sleep 0.1
-done
 tap $rc "nginx-zc.start" "$(cat "$base/start.err" "$base/error.log" 2>/dev/null | tail -n 5)"
 
 master=$(cat "$base/nginx.pid" 2>/dev/null)
 www=$(id -u www-data)
 workers=0 wrong='' wpids='' preloaded=0
-for s in /proc/[0-9]*/status; do
-	[ "$(sed -n 's/^PPid:[[:space:]]*//p' "$s" 2>/dev/null)" = "${master:-x}" ] || continue
-	uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' "$s")
+for p in $(ng_workers "$master"); do
+	uid=$(sed -n 's/^Uid:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$p"/status)
 	workers=$((workers + 1))
-	[ "$uid" = "$www" ] || wrong="$wrong $s:uid=$uid"
-	p=${s%/status}
-	p=${p#/proc/}
+	[ "$uid" = "$www" ] || wrong="$wrong $p:uid=$uid"
 	wpids="$wpids -p $p"
 	# Loaded, and holding /dev/zcopy from the root master (EARLY).
 	dev=0
@@ -120,34 +79,11 @@ done
 tap $? "nginx-zc.workers-www-data-preloaded" \
 	"workers=$workers (uid $www expected)$wrong; $preloaded with the preload and /dev/zcopy open"
 
-strace_on() { # FILE: strace the workers' sendfile and ioctl calls into FILE
-	rm -f "$1"
-	# shellcheck disable=SC2086 # $wpids is a list of options
-	strace -qq -e trace=sendfile,ioctl -o "$1" $wpids 2>/dev/null &
-	spid=$!
-	# Wait until strace holds every worker (TracerPid), not an arbitrary time.
-	i=0
-	while [ $i -lt 100 ]; do
-		untraced=0
-		for p in $wpids; do
-			[ "$p" = -p ] && continue
-			[ "$(sed -n 's/^TracerPid:[[:space:]]*//p' /proc/"$p"/status)" != 0 ] || untraced=1
-		done
-		[ $untraced = 0 ] && break
-		i=$((i + 1))
-		sleep 0.1
-	done
-}
-strace_off() {
-	kill -INT $spid 2>/dev/null
-	wait $spid 2>/dev/null
-}
-
 # The measured window: every body byte below comes from ext4 through
 # the preload; `served` adds them up.
 served=0
 get() { # FILE URL NAME: fetch URL/FILE, check its sha256 against www/FILE
-	local name=$1 u=$2 got
+	local name="$1" u="$2" got
 	rm -f "$base/out/$name"
 	if ! $client curl -fsS --max-time 300 -o "$base/out/$name" "$u/$name" 2>"$base/out/err"; then
 		tap 1 "$3" "curl: $(cat "$base/out/err")"
@@ -159,7 +95,7 @@ get() { # FILE URL NAME: fetch URL/FILE, check its sha256 against www/FILE
 	tap $? "$3" "sha256 $got differs from the file's"
 }
 range() { # FILE FIRST LAST NAME: a Range request must return exactly those bytes
-	local f=$1 first=$2 last=$3 code
+	local f="$1" first="$2" last="$3" code
 	code=$($client curl -sS --max-time 120 -r "$first-$last" -o "$base/out/range" \
 		-w '%{http_code}' "$url/$f" 2>"$base/out/err")
 	served=$((served + $(wc -c <"$base/out/range")))
@@ -170,7 +106,7 @@ range() { # FILE FIRST LAST NAME: a Range request must return exactly those byte
 
 # Warm the page cache outside the window is not needed: zcopy reads what
 # is missing; but the start-up fetch of 4k above is outside the window.
-strace_on "$base/strace.ext4"
+ng_strace_on "$base/strace.ext4" sendfile,ioctl
 ref1=$(counter bytes_by_reference)
 get 4k "$url" nginx-zc.get.4k
 get 1m "$url" nginx-zc.get.1m
@@ -195,28 +131,28 @@ rc=$?
 	cmp -s "$base/out/ka3" "$base/www/64m"
 tap $? "nginx-zc.keepalive.3-files" "curl exit $rc, connects per file: $conns; $(cat "$base/out/err")"
 ref2=$(counter bytes_by_reference)
-strace_off
+ng_strace_off
 sf=$(grep -c 'sendfile(' "$base/strace.ext4")
 io=$(grep -c 'ioctl(' "$base/strace.ext4")
 [ $((ref2 - ref1)) = $served ]
 tap $? "nginx-zc.bytes-by-reference-exact" "bytes_by_reference grew by $((ref2 - ref1)), $served body bytes served"
 echo "# window: $served body bytes served, bytes_by_reference +$((ref2 - ref1))"
-[ $untraced = 0 ] && [ "$sf" = 0 ] && [ "$io" -gt 0 ]
+[ "$untraced" = 0 ] && [ "$sf" = 0 ] && [ "$io" -gt 0 ]
 tap $? "nginx-zc.no-sendfile-for-ext4" "traced=$((1 - untraced)), $sf sendfile calls, $io ioctl calls: $(grep 'sendfile(' "$base/strace.ext4" | head -n 3)"
 echo "# window: $sf sendfile calls, $io ioctl calls in the workers"
 
 # The fallback: a file on tmpfs is not zcopy's (the preload sends it with
 # the real sendfile, after zcopy refused it or before asking).
-strace_on "$base/strace.tmpfs"
+ng_strace_on "$base/strace.tmpfs" sendfile,ioctl
 ref3=$(counter bytes_by_reference)
 $client curl -fsS --max-time 120 -o "$base/out/tmpfs" "$url/tmpfs/tmpfs-1m" 2>"$base/out/err"
 rc=$?
 ref4=$(counter bytes_by_reference)
-strace_off
+ng_strace_off
 sfb=$(sed -n 's/.*sendfile(.*) = \([0-9]*\)$/\1/p' "$base/strace.tmpfs" | awk '{ s += $1 } END { print s + 0 }')
 [ $rc = 0 ] && cmp -s "$base/out/tmpfs" "$tbase/tmpfs-1m"
 tap $? "nginx-zc.tmpfs.get" "curl exit $rc; $(cat "$base/out/err")"
-[ $untraced = 0 ] && [ "$sfb" = 1048576 ] && [ "$ref4" = "$ref3" ]
+[ "$untraced" = 0 ] && [ "$sfb" = 1048576 ] && [ "$ref4" = "$ref3" ]
 tap $? "nginx-zc.tmpfs.fallback-sendfile" "traced=$((1 - untraced)), sendfile returned $sfb bytes (1048576 expected), bytes_by_reference +$((ref4 - ref3)) (0 expected)"
 
 # 100 concurrent clients on the 4 KiB file: no error, no non-2xx.
@@ -230,11 +166,7 @@ echo "# wrk: $(grep -E 'requests in|Requests/sec' "$base/out/wrk" | tr -s ' \n' 
 get 4k "$url" nginx-zc.get.4k.after-wrk
 
 ref5=$(counter bytes_by_reference)
-nginx -c "$base/nginx.conf" -e "$base/error.log" -s quit 2>/dev/null
-i=0
-while [ -e "$base/nginx.pid" ] && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
-# The master writes its stats line as it exits, after the pid file goes.
-while [ -n "$master" ] && kill -0 "$master" 2>/dev/null && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.1; done
+ng_stop "$base" "$master"
 ! [ -e "$base/nginx.pid" ] && ! grep -E '\[(alert|crit|emerg)\]' "$base/error.log" >/dev/null
 tap $? "nginx-zc.stop-clean" "$(grep -E '\[(alert|crit|emerg)\]' "$base/error.log" | head -n 3)"
 

@@ -3,19 +3,28 @@
  * Which sendfile calls go to zcopy, and how a zcopy send is made to
  * behave exactly as the sendfile(2) it replaces.
  *
- * Routed: @in_fd a regular file open for reading without O_DIRECT, @out_fd
- * a TCP socket (IPv4 or IPv6) without O_APPEND, @count > 0 and the start
- * inside the file.  Everything else is sendfile's own business and is not
- * tried: pipes, UNIX and UDP sockets (zcopy takes the last two, but by a
- * path unlike sendfile's), count 0, a start at or past end of file (0, or
- * EOVERFLOW past the file system's limit), a negative offset or an
- * overflowing range (EINVAL), O_DIRECT sources (sendfile reads them
- * direct, with alignment rules zcopy does not have).
+ * Asked of zcopy: @in_fd open for reading without O_DIRECT or O_PATH,
+ * @out_fd a TCP socket (IPv4 or IPv6) without O_APPEND, @count > 0 and a
+ * range that neither starts below 0 nor overflows.  Everything else is
+ * sendfile's own business and is not tried: pipes, UNIX and UDP sockets
+ * (zcopy takes the last two, but by a path unlike sendfile's), count 0, a
+ * negative offset or an overflowing range (EINVAL), O_DIRECT sources
+ * (sendfile reads them direct, with alignment rules zcopy does not have).
  *
- * The module decides the rest (a file system whose page cache is its data,
- * a connected socket, the LSM checks) and refuses with an errno before it
- * sends anything; those errnos, and EPIPE, hand the call to the real
- * sendfile, which then returns what it would have returned anyway.  EPIPE
+ * The module decides the rest and refuses with an errno before it sends
+ * anything: a source that is not a regular file whose page cache is its
+ * data (EINVAL), a start at or past end of file (EINVAL: sendfile then
+ * returns 0, or EOVERFLOW past the file system's limit), a socket that is
+ * not connected, the LSM checks.  Those errnos, and EPIPE, hand the call
+ * to the real sendfile, which then returns what it would have returned
+ * anyway.  So the file is not fstat()ed here: what fstat would tell (a
+ * regular file, its size) the module finds out too, at no extra system
+ * call for the calls that go by reference, which are what a server makes;
+ * a call at end of file pays an ioctl before its real sendfile instead.
+ * The socket's O_APPEND (sendfile: EINVAL), the source's O_DIRECT and
+ * the socket's protocol (zcopy takes UDP and UNIX too) zcopy does not
+ * judge as sendfile does, so those are asked here: getsockopt and one
+ * fcntl per descriptor, 3 system calls besides the ioctl.  EPIPE
  * goes there because sendfile raises SIGPIPE and zcopy never does: the
  * kernel raising it from the real call is exactly sendfile's signal (same
  * thread, same siginfo), and as nothing was sent, nothing is sent twice.
@@ -40,7 +49,6 @@
 #include <netinet/in.h>
 #include <stdint.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libzcopy.h"
@@ -64,13 +72,12 @@ static int tcp_socket(int fd)
 	return fl >= 0 && !(fl & O_APPEND);
 }
 
-static int readable_file(int fd, struct stat *st)
+/* Open for reading and not O_DIRECT; whether it is a regular file, zcopy says. */
+static int readable_fd(int fd)
 {
 	int fl = fcntl(fd, F_GETFL);
 
-	if (fl < 0 || (fl & (O_PATH | O_DIRECT)) || (fl & O_ACCMODE) == O_WRONLY)
-		return 0;
-	return !fstat(fd, st) && S_ISREG(st->st_mode);
+	return fl >= 0 && !(fl & (O_PATH | O_DIRECT)) && (fl & O_ACCMODE) != O_WRONLY;
 }
 
 /* The errnos by which zcopy says "not by reference here", having sent nothing. */
@@ -95,17 +102,17 @@ static int refusal(int err)
 enum zp_route zp_route(int out_fd, int in_fd, off_t *offset, size_t count,
 		       ssize_t *ret, int saved_errno)
 {
-	struct stat st;
 	uint64_t sent;
 	off_t pos;
 	int dev, r;
 
 	if (!count || (ssize_t)count < 0)
 		return ZP_INELIGIBLE;
-	if (!tcp_socket(out_fd) || !readable_file(in_fd, &st))
+	if (!tcp_socket(out_fd) || !readable_fd(in_fd))
 		return ZP_INELIGIBLE;
 	pos = offset ? *offset : lseek(in_fd, 0, SEEK_CUR);
-	if (pos < 0 || (uint64_t)pos + count > INT64_MAX || pos >= st.st_size)
+	/* At or past end of file: zcopy refuses (EINVAL), see the top. */
+	if (pos < 0 || (uint64_t)pos + count > INT64_MAX)
 		return ZP_INELIGIBLE;
 	dev = zp_dev();
 	if (dev < 0)
