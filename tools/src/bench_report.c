@@ -290,6 +290,25 @@ static double cell_med(const struct bench_report *r, const char *method, int net
 	return NAN;
 }
 
+/* zcopy's rivals for one socket: the other ways Linux sends without a copy. */
+static const char *const zc_rivals[] = { "sendfile", "splice", "msg_zerocopy",
+					 "io_uring_send_zc" };
+
+/* The lowest median sender CPU per GiB of zc_rivals (one consumer, warm),
+ * NaN if none of them has an ok row. */
+static double best_rival(const struct bench_report *r, int net, size_t size)
+{
+	double best = NAN, v;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		v = cell_med(r, zc_rivals[i], net, 1, 0, size, M_SENDER_GIB);
+		if (!isnan(v) && (isnan(best) || v < best))
+			best = v;
+	}
+	return best;
+}
+
 /* Whether the ledger read "incomplete" for any counter in any rep of the row. */
 static int cell_incomplete(const struct bench_report *r, const char *method, int net,
 			   int consumers, int cold, size_t size)
@@ -370,20 +389,14 @@ static void print_target(FILE *f, const struct target *t, int json, int first)
  */
 static int peer_targets(const struct bench_report *r, struct target *t)
 {
-	static const char *const rivals[] = { "sendfile", "splice", "msg_zerocopy",
-					      "io_uring_send_zc" };
 	const int net = BENCH_NET_PEER;
 	const size_t mid = 64UL << 20, big = 1UL << 30;
 	size_t fan = largest_size(r, "zcopy_fanout", net, 10);
-	double best = NAN, v;
+	double best;
 	int i, n = 0;
 
 	missing[0] = 0;
-	for (i = 0; i < 4; i++) {
-		v = cell_med(r, rivals[i], net, 1, 0, mid, M_SENDER_GIB);
-		if (!isnan(v) && (isnan(best) || v < best))
-			best = v;
-	}
+	best = best_rival(r, net, mid);
 	t[n] = (struct target){ "peer: zcopy CPU/GiB / best(sendfile,splice,msgzc,uring) <= 0.8",
 		cell_med(r, "zcopy", net, 1, 0, mid, M_SENDER_GIB) / best, 0.8, "" };
 	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
@@ -418,11 +431,9 @@ static int peer_targets(const struct bench_report *r, struct target *t)
 
 void bench_print_targets(FILE *f, const struct bench_report *r, int json)
 {
-	static const char *const zc_rivals[] = { "sendfile", "splice", "msg_zerocopy",
-						 "io_uring_send_zc" };
 	const size_t mid = 64UL << 20, big = 1UL << 30;
 	struct target t[20];
-	double best = NAN, zc, zc_calls, v;
+	double best, zc, zc_calls, v;
 	int i, n = 0;
 
 	/* Each transport's targets only where the run has its rows (a peer
@@ -441,11 +452,7 @@ void bench_print_targets(FILE *f, const struct bench_report *r, int json)
 	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
 
 	missing[0] = 0;
-	for (i = 0; i < 4; i++) {
-		v = cell_med(r, zc_rivals[i], 0, 1, 0, mid, M_SENDER_GIB);
-		if (!isnan(v) && (isnan(best) || v < best))
-			best = v;
-	}
+	best = best_rival(r, 0, mid);
 	t[n] = (struct target){ "zcopy CPU/GiB / best(sendfile,splice,msgzc,uring) <= 0.9",
 		cell_med(r, "zcopy", 0, 1, 0, mid, M_SENDER_GIB) / best, 0.9, "" };
 	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
@@ -485,12 +492,7 @@ wire:
 	 * --wire-max of 64 MiB in all.
 	 */
 	missing[0] = 0;
-	best = NAN;
-	for (i = 0; i < 4; i++) {
-		v = cell_med(r, zc_rivals[i], BENCH_NET_WIRE, 1, 0, mid, M_SENDER_GIB);
-		if (!isnan(v) && (isnan(best) || v < best))
-			best = v;
-	}
+	best = best_rival(r, BENCH_NET_WIRE, mid);
 	t[n] = (struct target){ "wire: zcopy CPU/GiB / best(sendfile,splice,msgzc,uring) <= 0.8",
 		cell_med(r, "zcopy", BENCH_NET_WIRE, 1, 0, mid, M_SENDER_GIB) / best, 0.8, "" };
 	snprintf(t[n++].why, sizeof(t[0].why), "%s", missing);
