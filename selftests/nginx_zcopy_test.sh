@@ -197,7 +197,7 @@ tap $? "nginx-zc.stop-clean" "$(grep -E '\[(alert|crit|emerg)\]' "$base/error.lo
 # counted by reference over nginx's life, and the tmpfs file fell back.
 cat "$base/stats/"preload.* >"$base/stats.all" 2>/dev/null
 sed 's/^/# /' "$base/stats.all"
-pstat() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$base/stats.all" | awk '{ s += $1 } END { print s + 0 }'; }
+pstat() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$base/stats.all" | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 zc=$(pstat zcopy_calls) zb=$(pstat zcopy_bytes) fb=$(pstat fallback_bytes) nodev=$(pstat fallback_nodev)
 lines=$(wc -l <"$base/stats.all")
 [ "$lines" -ge 4 ] && [ "$zc" -gt 0 ] && [ "$zb" = $((ref5 - ref0)) ] && [ "$fb" -ge 1048576 ] && [ "$nodev" = 0 ]
