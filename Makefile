@@ -8,6 +8,8 @@
 #   make bench-peer          the same with the consumers in a second guest
 #   make bench-nginx [KERNEL=] stock nginx with and without the sendfile
 #                            interposer, wrk on the wire, into build/bench-nginx/
+#   make bench-profile [KERNEL=] where the sender's CPU goes, per method, on
+#                            the peer wire (perf), into build/bench/profile/
 #   make check [KERNELS=..]  every test, on every kernel of the test bed
 #   make libs                libzcopy (.so, .a, .pc) and libzcopy-preload.so into LIB_DIR
 #   make install             modules_install + depmod, so `modprobe zcopy` works,
@@ -150,6 +152,13 @@ bench-quick:
 bench-nginx:
 	tools/vm/bench-nginx $(if $(KERNEL),--kernel $(KERNEL)) $(BENCH_NGINX_ARGS)
 
+# The sender's profile on the two-guest wire of bench-peer, per method
+# (perf in the userland guest; one delivery per cell, the events enabled
+# only while the method sends), into build/bench/profile/profile-KERNEL.txt.
+# BENCH_PROFILE_ARGS go to tools/vm/bench-profile (e.g. "--size 64M zcopy:1").
+bench-profile:
+	tools/vm/bench-profile $(BENCH_KERNEL) $(BENCH_PROFILE_ARGS)
+
 # The release of the kernel in KDIR, which need not be the running one: its
 # UTS_RELEASE, as in the module's vermagic (Debian's 6.1 headers say 6.1.N
 # in include/config/kernel.release, but install to 6.1.0-N-amd64).
@@ -198,4 +207,4 @@ clean: module-clean
 	rm -rf tools/zcopy build
 	$(MAKE) -C selftests clean
 
-.PHONY: all modules tools libs install-lib selftests check demo fuzz bench bench-peer bench-quick bench-nginx install dkms-install module-clean clean FORCE
+.PHONY: all modules tools libs install-lib selftests check demo fuzz bench bench-peer bench-quick bench-nginx bench-profile install dkms-install module-clean clean FORCE

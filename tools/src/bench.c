@@ -211,7 +211,9 @@ ready:
 	bench_snap_take(&s0);
 	if (have_ledger)
 		bench_ledger_arm(getpid());
+	bench_profile(1);
 	rc = c->method->send_all(&job);
+	bench_profile(0);
 	if (peer) {
 		/* After a failed method the sink says short: keep the method's reason. */
 		if (bench_peer_verdicts(c->consumers, socks, why, sizeof(why)) && rc == BENCH_OK) {

@@ -137,6 +137,7 @@ struct bench_snap {
 };
 void bench_snap_take(struct bench_snap *s);
 int bench_ledger_arm(pid_t pid);	/* 0 armed, -1 no ledger */
+void bench_profile(int on);		/* perf's window (ZCOPY_BENCH_PERF_CTL) */
 /* Fill v[] with the ledger's values, -1 where unavailable, -2 where
  * incomplete (never a number then); returns -1 if no ledger. */
 int bench_ledger_read(int64_t v[LEDGER_NR]);

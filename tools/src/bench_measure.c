@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -123,6 +124,42 @@ int bench_ledger_arm(pid_t pid)
 int bench_ledger_read(int64_t v[LEDGER_NR])
 {
 	return named_values(LEDGER, bench_ledger_names, LEDGER_NR, v);
+}
+
+/*
+ * A profiler's window around each delivery: with ZCOPY_BENCH_PERF_CTL
+ * naming the control FIFO of `perf record --control fifo:CTL,ACK -D -1`
+ * (started with its events disabled), the sender enables the events
+ * right before a method starts and disables them when it is done, so the
+ * profile holds the methods' sends and nothing of the file's creation,
+ * the cache warming or the reports.  With ZCOPY_BENCH_PERF_ACK it waits
+ * for perf's acknowledgement each time.  tools/vm/bench-profile uses it.
+ */
+void bench_profile(int on)
+{
+	static int ctl = -2, ack = -1;
+	const char *cmd = on ? "enable\n" : "disable\n";
+	char buf[16];
+
+	if (ctl == -2) {
+		const char *c = getenv("ZCOPY_BENCH_PERF_CTL");
+		const char *a = getenv("ZCOPY_BENCH_PERF_ACK");
+
+		ctl = c ? open(c, O_WRONLY | O_CLOEXEC) : -1;
+		if (c && ctl < 0)
+			perror(c);
+		if (ctl >= 0 && a) {
+			ack = open(a, O_RDONLY | O_CLOEXEC);
+			if (ack < 0)
+				perror(a);
+		}
+	}
+	if (ctl < 0)
+		return;
+	if (write(ctl, cmd, strlen(cmd)) < 0)
+		perror("perf control");
+	if (ack >= 0 && read(ack, buf, sizeof(buf)) < 0)
+		perror("perf ack");
 }
 
 /* Cold cache: write back, then drop the file's pages; system_wide also
