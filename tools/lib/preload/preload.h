@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
  * libzcopy-preload: sendfile(2) through /dev/zcopy where zcopy sends by
  * page reference, the real sendfile everywhere else.  Shared by the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * The real sendfile: the next definition after ours in the lookup order
  * (glibc's, or another interposer's), so preloads chain.  Resolved once in

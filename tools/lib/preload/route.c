@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * Which sendfile calls go to zcopy, and how a zcopy send is made to
  * behave exactly as the sendfile(2) it replaces.

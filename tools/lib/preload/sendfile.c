@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * The interposed entry points.  glibc 2.36 exports sendfile and a weak
  * alias sendfile64 at the same address, and programs import either

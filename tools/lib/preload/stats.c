@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * What the interposer did, for a user to read: with
  * ZCOPY_PRELOAD_STATS=PATH each process appends one line to PATH when it

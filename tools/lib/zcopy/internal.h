@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /* libzcopy internals shared by its source files; not installed. */
 #ifndef LIBZCOPY_INTERNAL_H
 #define LIBZCOPY_INTERNAL_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * libzcopy: the three sending ioctls (one range to one socket, one range
  * to many, a vector of memory and file segments) and the helpers that
