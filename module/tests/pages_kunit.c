@@ -164,11 +164,13 @@ static void zc_batch_view_test(struct kunit *test)
 	struct bio_vec bv[3], vbv[3];
 	struct zc_batch b = { .bv = bv, .max_segs = 3, .nr = 3, .spliceable = true };
 	struct zc_batch v = { .bv = vbv, .max_segs = 3 };
-	struct page *page = ZERO_PAGE(0);	/* never dereferenced */
+	/* Never dereferenced.  compat.h's wrapper, as module code uses:
+	 * early 6.1 releases lack bvec_set_page(). */
+	struct folio *folio = page_folio(ZERO_PAGE(0));
 
-	bvec_set_page(&bv[0], page, 100, 4000);
-	bvec_set_page(&bv[1], page, 4096, 0);
-	bvec_set_page(&bv[2], page, 50, 0);
+	zc_bvec_set_folio(&bv[0], folio, 100, 4000);
+	zc_bvec_set_folio(&bv[1], folio, 4096, 0);
+	zc_bvec_set_folio(&bv[2], folio, 50, 0);
 	b.bytes = 100 + 4096 + 50;
 
 	zc_batch_view(&b, 0, &v);
