@@ -164,8 +164,10 @@ static void zc_batch_view_test(struct kunit *test)
 	struct bio_vec bv[3], vbv[3];
 	struct zc_batch b = { .bv = bv, .max_segs = 3, .nr = 3, .spliceable = true };
 	struct zc_batch v = { .bv = vbv, .max_segs = 3 };
-	/* Never dereferenced.  compat.h's wrapper, as module code uses:
-	 * early 6.1 releases lack bvec_set_page(). */
+	/*
+	 * Never dereferenced.  Set with compat.h's wrapper, as module code
+	 * does: early 6.1 releases lack bvec_set_page().
+	 */
 	struct folio *folio = page_folio(ZERO_PAGE(0));
 
 	zc_bvec_set_folio(&bv[0], folio, 100, 4000);
