@@ -301,7 +301,7 @@ static double best_rival(const struct bench_report *r, int net, size_t size)
 	double best = NAN, v;
 	int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < (int)(sizeof(zc_rivals) / sizeof(zc_rivals[0])); i++) {
 		v = cell_med(r, zc_rivals[i], net, 1, 0, size, M_SENDER_GIB);
 		if (!isnan(v) && (isnan(best) || v < best))
 			best = v;
