@@ -15,6 +15,13 @@
 
 #include "generated/features.h"
 
+/* struct folio_batch: <linux/folio_batch.h> in 7.x, <linux/pagevec.h> before. */
+#ifdef ZC_HAVE_FOLIO_BATCH_H
+#include <linux/folio_batch.h>
+#else
+#include <linux/pagevec.h>
+#endif
+
 /*
  * Built as if the headers lacked an API (probe.sh's ZC_COMPAT_WITHOUT):
  * any use of it left outside its ZC_HAVE_* test fails to compile, as it

@@ -17,7 +17,8 @@
 #include "compat.h"
 #include "pages.h"
 
-#define ZC_KT_PAGES	4
+/* More pages than two folio_batches hold (15 on 6.1, 31 on 7.x). */
+#define ZC_KT_PAGES	70
 
 struct zc_kt_file {
 	struct file *file;
@@ -104,6 +105,30 @@ static void zc_batch_fill_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b.pinned, 1);
 	zc_batch_release(&b);
 
+	zc_batch_destroy(&b);
+	fput(f.file);
+}
+
+/*
+ * A batch longer than one folio_batch of lookups: the walk goes on from
+ * where the last one stopped, every page is listed once and in order.
+ */
+static void zc_batch_fill_long_test(struct kunit *test)
+{
+	size_t len = ZC_KT_PAGES * PAGE_SIZE - 200;
+	struct zc_kt_file f;
+	struct zc_batch b;
+
+	zc_kt_file_init(test, &f);
+	KUNIT_ASSERT_EQ(test, zc_batch_init(&b, ZC_KT_PAGES, f.stats), 0);
+	KUNIT_ASSERT_EQ(test, zc_batch_fill(&b, f.file, 100, len), 0);
+	zc_kt_expect_bytes(test, &b, 100, len);
+	KUNIT_EXPECT_EQ(test, b.pinned, ZC_KT_PAGES);
+	KUNIT_EXPECT_EQ(test, zc_kt_pinned(&f), ZC_KT_PAGES);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&f.stats->v[ZC_PAGECACHE_HITS]),
+			ZC_KT_PAGES);
+	zc_batch_release(&b);
+	KUNIT_EXPECT_EQ(test, zc_kt_pinned(&f), 0);
 	zc_batch_destroy(&b);
 	fput(f.file);
 }
@@ -213,6 +238,7 @@ static void zc_batch_view_test(struct kunit *test)
 
 static struct kunit_case zc_pages_cases[] = {
 	KUNIT_CASE(zc_batch_fill_test),
+	KUNIT_CASE(zc_batch_fill_long_test),
 	KUNIT_CASE(zc_batch_fill_segs_test),
 	KUNIT_CASE(zc_batch_fill_trim_test),
 	KUNIT_CASE(zc_batch_view_test),
