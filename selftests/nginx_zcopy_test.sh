@@ -175,17 +175,16 @@ echo "# wrk: $(grep -E 'requests in|Requests/sec' "$base/out/wrk" | tr -s ' \n' 
 # And the 4 KiB file still intact after them.
 get 4k "$url" nginx-zc.get.4k.after-wrk
 
-# The whole sparse file, 3 GiB + 12345 bytes in one response: its
-# sha256 taken on the client's side as it arrives (the scratch disk has no
-# room for a copy), against the file's.
+# The whole sparse file, 3 GiB + 12345 bytes in one response, compared
+# byte for byte with the file by cmp on the client's side as it arrives
+# (the scratch disk has no room for a copy; two sha256 passes over 3 GiB
+# took most of the 4 minutes this once needed under emulation).
 if [ "$whole" = 1 ]; then
 	t1=$(date +%s)
-	got=$($client sh -c "curl -fsS --max-time 1200 '$url/sparse' | sha256sum" \
-		2>"$base/out/err" | cut -d' ' -f1)
-	want=$(sum "$base/www/sparse")
-	[ -n "$got" ] && [ "$got" = "$want" ]
-	tap $? "nginx-zc.get.sparse-3g.whole" "sha256 '$got', the file's $want; $(cat "$base/out/err")"
-	echo "# the whole sparse file ($big bytes) in $(($(date +%s) - t1)) s, both sha256s included"
+	$client sh -c "curl -fsS --max-time 1200 '$url/sparse' | cmp - '$base/www/sparse'" \
+		>"$base/out/cmp" 2>&1
+	tap $? "nginx-zc.get.sparse-3g.whole" "curl | cmp: $(head -c 500 "$base/out/cmp")"
+	echo "# the whole sparse file ($big bytes) in $(($(date +%s) - t1)) s"
 fi
 
 ref5=$(counter bytes_by_reference)
