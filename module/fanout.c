@@ -78,11 +78,17 @@ static u64 zc_fan_one(struct zc_stats *stats, const struct zcopy_fanout *args,
 	return sent;
 }
 
-/* The lowest position an active target is at, or -1 when none is. */
+/*
+ * The lowest position an active target is at, or -1 when none is; in
+ * @max_send, how much the next batch should hold: what every target may
+ * take in one send (a UDP datagram's limit), and no more than the most
+ * room any target's send buffer has now (zc_sock_room()).
+ */
 static loff_t zc_fan_next(const struct zcopy_fanout *args,
 			  const struct zcopy_target *t,
 			  const struct zc_fan_target *ft, size_t *max_send)
 {
+	size_t room = 0;
 	loff_t pos = -1;
 	unsigned int i;
 
@@ -95,7 +101,9 @@ static loff_t zc_fan_next(const struct zcopy_fanout *args,
 		if (pos < 0 || p < pos)
 			pos = p;
 		*max_send = min(*max_send, zc_sock_max_send(ft[i].sock, ft[i].kind));
+		room = max(room, zc_sock_room(ft[i].sock, ft[i].kind, true));
 	}
+	*max_send = min(*max_send, room);
 	return pos;
 }
 

@@ -156,7 +156,8 @@ s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 		if (pos >= stop)
 			break;
 		len = zc_send_batch_len(pos, stop - pos, max_pages,
-					zc_sock_max_send(c->sock, c->kind));
+					min(zc_sock_max_send(c->sock, c->kind),
+					    zc_sock_room(c->sock, c->kind, false)));
 		ret = zc_batch_fill(b, c->file, pos, len);
 		if (ret)
 			break;

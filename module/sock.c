@@ -99,6 +99,30 @@ size_t zc_sock_max_send(struct socket *sock, enum zc_sock_kind kind)
 	return max;
 }
 
+/*
+ * What a send to @sock that will not wait (@nowait, or a non-blocking
+ * socket) should look up and pin: the room its send buffer has now, one
+ * page at least.  Such a send queues what fits and returns, so pages
+ * looked up past that were pinned only to be released unsent: a call
+ * into a full socket (EAGAIN) would walk a whole batch for nothing, and
+ * nginx's non-blocking sendfile calls, or a fan-out's targets, do that
+ * all the time.  TCP may take a little more than this (the room is
+ * counted in truesize): the send then simply goes on with another batch.
+ * A blocking send waits for room, and a UDP or UNIX socket is not a TCP
+ * byte stream: for those, no bound (SIZE_MAX).
+ */
+size_t zc_sock_room(struct socket *sock, enum zc_sock_kind kind, bool nowait)
+{
+	int room;
+
+	if (kind != ZC_SOCK_TCP4 && kind != ZC_SOCK_TCP6)
+		return SIZE_MAX;
+	if (!nowait && !(sock->file && (sock->file->f_flags & O_NONBLOCK)))
+		return SIZE_MAX;
+	room = sk_stream_wspace(sock->sk);
+	return room > (int)PAGE_SIZE ? room : PAGE_SIZE;
+}
+
 /* Why a device with @features makes the stack copy, or BYTES_BY_REF. */
 static enum zc_counter zc_features_reason(netdev_features_t features)
 {

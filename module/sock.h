@@ -18,6 +18,7 @@ enum zc_sock_kind {
 int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind);
 enum zc_counter zc_sock_sends_counter(enum zc_sock_kind kind);
 size_t zc_sock_max_send(struct socket *sock, enum zc_sock_kind kind);
+size_t zc_sock_room(struct socket *sock, enum zc_sock_kind kind, bool nowait);
 enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 				    const struct zc_batch *b);
 int zc_sock_send(struct socket *sock, enum zc_sock_kind kind,
