@@ -44,9 +44,38 @@ FIXTURE_TEARDOWN(block)
 	close(self->dev);
 }
 
-TEST_F_TIMEOUT(block, nonblocking_partial_then_eagain, 300)
+/*
+ * Start reading, send [@pos, LEN) as poll allows, and check that every
+ * byte of the file arrived; *@calls (if given) counts the calls made.
+ */
+static void send_rest(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(block) *self, uint64_t pos, uint64_t *calls)
 {
 	struct zc_reader r = { 0 };
+	uint64_t sent = 0;
+	int ret;
+
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	while (pos < LEN) {
+		struct pollfd p = { .fd = self->tx, .events = POLLOUT };
+
+		ASSERT_LE(0, poll(&p, 1, -1));
+		ret = zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent);
+		if (calls)
+			(*calls)++;
+		if (ret == -EAGAIN)
+			continue;
+		ASSERT_EQ(0, ret);
+		pos += sent;
+	}
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(LEN, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+}
+
+TEST_F_TIMEOUT(block, nonblocking_partial_then_eagain, 300)
+{
 	uint64_t sent = 0, pos;
 	long long eagain;
 	int ret, tries;
@@ -76,21 +105,7 @@ TEST_F_TIMEOUT(block, nonblocking_partial_then_eagain, 300)
 	EXPECT_EQ(eagain + 1, zc_fd_counter(self->dev, "errors_eagain"));
 
 	/* Now read, and send the rest as poll allows: all of it must arrive. */
-	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
-	while (pos < LEN) {
-		struct pollfd p = { .fd = self->tx, .events = POLLOUT };
-
-		ASSERT_LE(0, poll(&p, 1, -1));
-		ret = zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent);
-		if (ret == -EAGAIN)
-			continue;
-		ASSERT_EQ(0, ret);
-		pos += sent;
-	}
-	shutdown(self->tx, SHUT_WR);
-	zc_reader_join(&r);
-	EXPECT_EQ(LEN, r.got);
-	EXPECT_EQ(-1, r.first_bad);
+	send_rest(_metadata, self, pos, NULL);
 	EXPECT_EQ(LEN, zc_fd_counter(self->dev, "bytes_by_reference"));
 }
 
@@ -109,7 +124,6 @@ static long long lookups(int dev)
  */
 TEST_F_TIMEOUT(block, nonblocking_looks_up_what_fits, 300)
 {
-	struct zc_reader r = { 0 };
 	uint64_t sent = 0, pos, from, calls = 0;
 	long long before;
 	int ret, i;
@@ -134,22 +148,7 @@ TEST_F_TIMEOUT(block, nonblocking_looks_up_what_fits, 300)
 	/* Then all of it, as poll allows. */
 	before = lookups(self->dev);
 	from = pos;
-	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
-	while (pos < LEN) {
-		struct pollfd p = { .fd = self->tx, .events = POLLOUT };
-
-		ASSERT_LE(0, poll(&p, 1, -1));
-		ret = zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent);
-		calls++;
-		if (ret == -EAGAIN)
-			continue;
-		ASSERT_EQ(0, ret);
-		pos += sent;
-	}
-	shutdown(self->tx, SHUT_WR);
-	zc_reader_join(&r);
-	EXPECT_EQ(LEN, r.got);
-	EXPECT_EQ(-1, r.first_bad);
+	send_rest(_metadata, self, pos, &calls);
 	/*
 	 * Measured on sid: 6.7 pages a call past those sent (a batch's
 	 * first page, partly sent by the last one; what TCP's truesize
