@@ -199,11 +199,13 @@ struct zcopy_send {
  * so a file served only by zcopy ages in the page cache as one served by
  * read() does.  The pages are taken in batches of at most
  * `max_batch_pages` (module parameter, default 256) pages; each batch is
- * one sendmsg.  The module holds page references only while a batch is
- * handed to the socket; the stack then holds its own until the data is
- * acknowledged (TCP) or freed.  As with sendfile(2), the file must not be
- * modified until the peer has the data: a later write to the file may
- * still change bytes not yet transmitted.
+ * one sendmsg.  On a non-blocking TCP socket a batch holds no more than
+ * the send buffer has room for (a page at least), so a call into a full
+ * socket looks up and pins one page, not a batch.  The module holds page
+ * references only while a batch is handed to the socket; the stack then
+ * holds its own until the data is acknowledged (TCP) or freed.  As with
+ * sendfile(2), the file must not be modified until the peer has the data:
+ * a later write to the file may still change bytes not yet transmitted.
  *
  * Like sendfile(2): it stops at end of file (short count); on a blocking
  * socket it waits for buffer space, on a non-blocking one (O_NONBLOCK on
