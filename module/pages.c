@@ -184,8 +184,7 @@ static void zc_lookup_end(struct zc_lookup *l)
 {
 	while (l->next < folio_batch_count(&l->fb))
 		folio_put(l->fb.folios[l->next++]);
-	folio_batch_init(&l->fb);
-	l->next = 0;
+	zc_lookup_init(l);
 }
 
 /*

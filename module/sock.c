@@ -99,6 +99,12 @@ size_t zc_sock_max_send(struct socket *sock, enum zc_sock_kind kind)
 	return max;
 }
 
+/* Whether a send to @sock returns rather than wait for buffer space. */
+static bool zc_sock_nowait(struct socket *sock, bool nowait)
+{
+	return nowait || (sock->file && (sock->file->f_flags & O_NONBLOCK));
+}
+
 /*
  * What a send to @sock that will not wait (@nowait, or a non-blocking
  * socket) should look up and pin: the room its send buffer has now, one
@@ -117,7 +123,7 @@ size_t zc_sock_room(struct socket *sock, enum zc_sock_kind kind, bool nowait)
 
 	if (kind != ZC_SOCK_TCP4 && kind != ZC_SOCK_TCP6)
 		return SIZE_MAX;
-	if (!nowait && !(sock->file && (sock->file->f_flags & O_NONBLOCK)))
+	if (!zc_sock_nowait(sock, nowait))
 		return SIZE_MAX;
 	room = sk_stream_wspace(sock->sk);
 	return room > (int)PAGE_SIZE ? room : PAGE_SIZE;
@@ -232,7 +238,7 @@ static int zc_sock_msg_flags(struct socket *sock, bool nowait)
 {
 	int flags = MSG_NOSIGNAL;
 
-	if (nowait || (sock->file && (sock->file->f_flags & O_NONBLOCK)))
+	if (zc_sock_nowait(sock, nowait))
 		flags |= MSG_DONTWAIT;
 	return flags;
 }
