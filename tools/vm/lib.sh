@@ -40,8 +40,10 @@ zc_mirror() {
 
 # Host packages the bed needs.  Installed once, without recommends, and
 # only from the machine's own configured suites.
-ZC_HOST_PKGS="qemu-system-x86 debootstrap busybox-static kmod cpio e2fsprogs xz-utils zstd gcc make libc6-dev liburing-dev"
+ZC_HOST_PKGS="qemu-system-x86 debootstrap busybox-static kmod cpio e2fsprogs xz-utils zstd gcc make libc6-dev liburing-dev ethtool"
 # The static tool the guests run (liburing-dev: the bench's io_uring method).
+# ethtool: the wire's guests turn TCP segmentation offload off
+# (tools/vm/guest-wire says why); busybox has no ethtool.
 ZC_STATIC_TOOL=$ZC_BUILD/static/zcopy
 zc_static_tool() {
 	make -s -C "$ZC_TOP" tools STATIC=1 TOOL_BIN="$ZC_STATIC_TOOL" >&2
