@@ -78,7 +78,7 @@ static long zc_ioctl_version(void __user *uarg)
 	v.minor = ZCOPY_VERSION_MINOR;
 	v.patch = ZCOPY_VERSION_PATCH;
 	v.features = ZCOPY_FEATURE_SEND | ZCOPY_FEATURE_FANOUT | ZCOPY_FEATURE_NODISKIO |
-		     ZCOPY_FEATURE_SENDV;
+		     ZCOPY_FEATURE_SENDV | ZCOPY_FEATURE_SEND_SENDFILE;
 #ifdef ZC_SEND_BY_SPLICE
 	v.features |= ZCOPY_FEATURE_SPLICE_PAGES;
 #endif

@@ -285,12 +285,15 @@ err_file:
 	return ret;
 }
 
+/* ZCOPY_SEND_SENDFILE is ZCOPY_IOC_SEND's alone. */
+#define ZC_FANOUT_FLAGS	(ZCOPY_SEND_FLAGS_ALL & ~ZCOPY_SEND_SENDFILE)
+
 /* Everything in the request that can be judged without the fds. */
 static int zc_fanout_check_args(const struct zcopy_fanout *args)
 {
 	unsigned int i;
 
-	if (args->size != sizeof(*args) || args->flags & ~(u32)ZCOPY_SEND_FLAGS_ALL)
+	if (args->size != sizeof(*args) || args->flags & ~(u32)ZC_FANOUT_FLAGS)
 		return -EINVAL;
 	if (args->cookie && !(args->flags & ZCOPY_SEND_NOTIFY))
 		return -EINVAL;

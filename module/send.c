@@ -207,6 +207,20 @@ int zc_send_check_notify(enum zc_sock_kind kind)
 	return 0;
 }
 
+/*
+ * ZCOPY_SEND_SENDFILE: what sendfile(2) would do otherwise is refused, so
+ * that an interposer can hand it to the real call.
+ */
+static int zc_send_check_sendfile(struct file *file, struct socket *sock,
+				  enum zc_sock_kind kind)
+{
+	if (kind != ZC_SOCK_TCP4 && kind != ZC_SOCK_TCP6)
+		return -EOPNOTSUPP;
+	if ((sock->file->f_flags & O_APPEND) || (file->f_flags & O_DIRECT))
+		return -EINVAL;
+	return 0;
+}
+
 int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 	    struct zc_notify_queue *nq)
 {
@@ -230,6 +244,8 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 	if (!c.sock)
 		goto err_file;
 	ret = zc_sock_classify(c.sock, &c.kind);
+	if (!ret && (args->flags & ZCOPY_SEND_SENDFILE))
+		ret = zc_send_check_sendfile(file, c.sock, c.kind);
 	if (!ret)
 		ret = zc_access_send(c.sock, c.kind, args->length);
 	if (ret)

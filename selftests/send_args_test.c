@@ -188,6 +188,72 @@ TEST_F(args, o_direct_source_uses_page_cache)
 	close(d);
 }
 
+/*
+ * ZCOPY_SEND_SENDFILE refuses, before anything is sent, what sendfile(2)
+ * does otherwise (libzcopy-preload.so hands those calls to sendfile):
+ * a socket that is not TCP, an O_APPEND socket, an O_DIRECT source.
+ */
+TEST_F(args, sendfile_flag_refuses_what_sendfile_does_otherwise)
+{
+	int sv[2], utx, urx, d;
+	char b;
+
+	EXPECT_TRUE(zc_features() & ZCOPY_FEATURE_SEND_SENDFILE);
+	self->r.flags = ZCOPY_SEND_SENDFILE;
+	/* UNIX stream and UDP, which zcopy takes without the flag. */
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	self->r.sock_fd = sv[0];
+	EXPECT_SEND_ERRNO(EOPNOTSUPP, "errors_eopnotsupp");
+	EXPECT_EQ(-1, recv(sv[1], &b, 1, MSG_DONTWAIT));
+	ASSERT_EQ(0, zc_udp_pair(AF_INET, &utx, &urx));
+	self->r.sock_fd = utx;
+	EXPECT_SEND_ERRNO(EOPNOTSUPP, "errors_eopnotsupp");
+	EXPECT_EQ(-1, recv(urx, &b, 1, MSG_DONTWAIT));
+	/* The TCP socket with O_APPEND (sendfile: EINVAL). */
+	self->r.sock_fd = self->tx;
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, fcntl(self->tx, F_GETFL) | O_APPEND));
+	EXPECT_SEND_ERRNO(EINVAL, "errors_einval");
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, fcntl(self->tx, F_GETFL) & ~O_APPEND));
+	/* An O_DIRECT source (sendfile reads it directly). */
+	d = open(self->path, O_RDONLY | O_DIRECT);
+	ASSERT_LE(0, d);
+	self->r.file_fd = d;
+	EXPECT_SEND_ERRNO(EINVAL, "errors_einval");
+	close(d);
+	close(sv[0]);
+	close(sv[1]);
+	close(utx);
+	close(urx);
+}
+
+/* What sendfile would send too, the flag sends byte for byte. */
+TEST_F(args, sendfile_flag_sends_over_tcp)
+{
+	unsigned char buf[4096];
+	int i, bad = 0;
+
+	self->r.flags = ZCOPY_SEND_SENDFILE | ZCOPY_SEND_STRICT;
+	self->r.offset = 12345;
+	ASSERT_EQ(0, ioctl(self->dev, ZCOPY_IOC_SEND, &self->r)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(4096, self->r.bytes_sent);
+	ASSERT_EQ(4096, recv(self->rx, buf, sizeof(buf), MSG_WAITALL));
+	for (i = 0; i < 4096; i++)
+		bad += buf[i] != zc_pattern(12345 + i);
+	EXPECT_EQ(0, bad);
+}
+
+/* FANOUT and SENDV do not take it. */
+TEST_F(args, sendfile_flag_is_send_only)
+{
+	struct zcopy_fanout f = { .size = sizeof(f), .flags = ZCOPY_SEND_SENDFILE };
+	struct zcopy_sendv v = { .size = sizeof(v), .flags = ZCOPY_SEND_SENDFILE };
+
+	EXPECT_EQ(-1, ioctl(self->dev, ZCOPY_IOC_FANOUT, &f));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->dev, ZCOPY_IOC_SENDV, &v));
+	EXPECT_EQ(EINVAL, errno);
+}
+
 TEST_F(args, bad_sock_fd)
 {
 	self->r.sock_fd = -1;

@@ -82,6 +82,7 @@ struct zcopy_version {
  * ZCOPY_FEATURE_NOTIFY: ZCOPY_SEND_NOTIFY is understood and completion
  *	records can be read from the /dev/zcopy descriptor (kernels whose
  *	struct msghdr has msg_ubuf: 6.0 and later, so every supported one).
+ * ZCOPY_FEATURE_SEND_SENDFILE: ZCOPY_SEND_SENDFILE is understood.
  */
 #define ZCOPY_FEATURE_SEND		_BITULL(0)
 #define ZCOPY_FEATURE_SPLICE_PAGES	_BITULL(1)
@@ -89,6 +90,7 @@ struct zcopy_version {
 #define ZCOPY_FEATURE_NODISKIO		_BITULL(3)
 #define ZCOPY_FEATURE_SENDV		_BITULL(4)
 #define ZCOPY_FEATURE_NOTIFY		_BITULL(5)
+#define ZCOPY_FEATURE_SEND_SENDFILE	_BITULL(6)
 #define ZCOPY_FEATURE_KUNIT		_BITULL(63)
 
 /**
@@ -171,12 +173,22 @@ struct zcopy_send {
  *	ZCOPY_IOC_SEND that returns 0 has one, even with @bytes_sent 0
  *	(the file was truncated).  ZCOPY_SEND_STRICT does not foresee the
  *	deferred copy at local delivery (ZCOPY_NOTIFY_COPIED_AT_DELIVERY).
+ * ZCOPY_SEND_SENDFILE: ZCOPY_IOC_SEND only (EINVAL elsewhere): refuse,
+ *	before anything is sent, the calls that sendfile(2) makes
+ *	otherwise than zcopy: @sock_fd not a TCP socket (EOPNOTSUPP:
+ *	zcopy's UDP and UNIX paths are not sendfile's), @sock_fd opened
+ *	with O_APPEND (EINVAL, as sendfile), @file_fd opened with O_DIRECT
+ *	(EINVAL: sendfile reads such a file directly, with its alignment
+ *	rules).  For an interposer of sendfile(2) (libzcopy-preload.so),
+ *	which then hands such a call to the real sendfile without asking
+ *	these questions with system calls of its own on every call.
  */
 #define ZCOPY_SEND_STRICT	0x1U
 #define ZCOPY_SEND_NODISKIO	0x2U
 #define ZCOPY_SEND_NOTIFY	0x4U
+#define ZCOPY_SEND_SENDFILE	0x8U
 #define ZCOPY_SEND_FLAGS_ALL	(ZCOPY_SEND_STRICT | ZCOPY_SEND_NODISKIO | \
-				 ZCOPY_SEND_NOTIFY)
+				 ZCOPY_SEND_NOTIFY | ZCOPY_SEND_SENDFILE)
 
 /*
  * Largest payload of one UDP datagram zcopy sends (the IPv4 UDP limit).
@@ -247,7 +259,9 @@ struct zcopy_send {
  *                   ZCOPY_SEND_NOTIFY, @length is 0, @offset + @length
  *                   overflows
  *                   or exceeds the largest file offset, @offset is at or
- *                   past end of file, or @file_fd is not a regular file
+ *                   past end of file, ZCOPY_SEND_SENDFILE is set and
+ *                   @sock_fd is O_APPEND or @file_fd is O_DIRECT, or
+ *                   @file_fd is not a regular file
  *                   whose data is its page cache: a directory, pipe,
  *                   socket, device or DAX file; a tmpfs/shmem file (no
  *                   ->read_folio); a file of a file system whose read
@@ -273,7 +287,8 @@ struct zcopy_send {
  *                   ZCOPY_SEND_NOTIFY is set and the socket is not TCP
  *                   (or is TCP under kTLS or an sk_msg program, see
  *                   ZCOPY_SEND_NOTIFY) or the kernel lacks msghdr.msg_ubuf (no
- *                   ZCOPY_FEATURE_NOTIFY).
+ *                   ZCOPY_FEATURE_NOTIFY), or ZCOPY_SEND_SENDFILE is
+ *                   set and the socket is not TCP.
  *  * ENOTCONN     - the socket is not connected (e.g. listening).
  *  * EXDEV        - ZCOPY_SEND_STRICT is set and the stack would copy.
  *  * EAGAIN       - the socket is non-blocking and its send buffer is
@@ -369,7 +384,8 @@ struct zcopy_target {
 /**
  * struct zcopy_fanout - one file range to many sockets.
  * @size:       in: sizeof(struct zcopy_fanout).
- * @flags:      in: ZCOPY_SEND_* bits, as for ZCOPY_IOC_SEND.
+ * @flags:      in: ZCOPY_SEND_* bits, as for ZCOPY_IOC_SEND, but not
+ *              ZCOPY_SEND_SENDFILE (EINVAL).
  * @file_fd:    in: the source: a regular file open for reading.
  * @nr_targets: in: entries at @targets, 1 to ZCOPY_FANOUT_MAX.
  * @offset:     in: byte offset in the file where the range starts.

@@ -32,6 +32,13 @@ static int env_is_1(const char *name)
 	return v && !strcmp(v, "1");
 }
 
+static int sendfile_flag(int fd)
+{
+	struct zcopy_version v;
+
+	return !zcopy_version(fd, &v) && (v.features & ZCOPY_FEATURE_SEND_SENDFILE);
+}
+
 int zp_dev(void)
 {
 	int fd = __atomic_load_n(&dev_fd, __ATOMIC_ACQUIRE), expect;
@@ -39,6 +46,11 @@ int zp_dev(void)
 	if (fd != ZP_DEV_UNKNOWN)
 		return fd;
 	fd = zcopy_open(O_CLOEXEC);
+	/* A module without ZCOPY_SEND_SENDFILE would refuse every call. */
+	if (fd >= 0 && !sendfile_flag(fd)) {
+		zcopy_close(fd);
+		fd = ZP_DEV_NONE;
+	}
 	if (fd < 0)
 		fd = ZP_DEV_NONE;
 	expect = ZP_DEV_UNKNOWN;
