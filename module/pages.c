@@ -44,7 +44,10 @@ int zc_batch_init(struct zc_batch *b, unsigned int max_pages,
 		  struct zc_stats *stats)
 {
 	memset(b, 0, sizeof(*b));
-	b->bv = kmalloc_array(max_pages, sizeof(*b->bv), GFP_KERNEL_ACCOUNT);
+	if (max_pages <= ZC_BATCH_INLINE)
+		b->bv = b->inline_bv;
+	else
+		b->bv = kmalloc_array(max_pages, sizeof(*b->bv), GFP_KERNEL_ACCOUNT);
 	if (!b->bv)
 		return -ENOMEM;
 	b->max_segs = max_pages;
@@ -54,7 +57,8 @@ int zc_batch_init(struct zc_batch *b, unsigned int max_pages,
 
 void zc_batch_destroy(struct zc_batch *b)
 {
-	kfree(b->bv);
+	if (b->bv != b->inline_bv)
+		kfree(b->bv);
 	b->bv = NULL;
 }
 

@@ -11,6 +11,12 @@
 
 #include "stats.h"
 
+/*
+ * A batch of at most this many pages keeps its bio_vecs in the batch
+ * itself: a short call (a 16 KiB web response) allocates nothing.
+ */
+#define ZC_BATCH_INLINE	8
+
 struct zc_batch {
 	struct bio_vec *bv;	/* one per folio (part) in the batch */
 	unsigned int max_segs;	/* room in @bv */
@@ -21,6 +27,7 @@ struct zc_batch {
 	bool nodiskio;		/* in: stop at the first page not cached */
 	bool uncached;		/* out: the fill stopped at such a page */
 	struct zc_stats *stats;	/* the caller's per-file counters */
+	struct bio_vec inline_bv[ZC_BATCH_INLINE];	/* @bv when it fits */
 };
 
 int zc_batch_init(struct zc_batch *b, unsigned int max_pages,

@@ -140,6 +140,8 @@ s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 	s64 total = 0;
 	int ret = 0;
 
+	/* A short call needs no more room than the pages it spans. */
+	max_pages = min_t(u64, max_pages, zc_pages_spanned(pos, end - pos));
 	ret = zc_batch_init(b, max_pages, c->stats);
 	if (ret)
 		return ret;
