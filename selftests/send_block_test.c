@@ -141,7 +141,13 @@ TEST_F_TIMEOUT(block, nonblocking_looks_up_what_fits, 300)
 		else
 			ASSERT_EQ(-EAGAIN, ret);
 	}
-	EXPECT_GE((pos - from) / 4096 + 2 + 2 * 20, lookups(self->dev) - before)
+	/*
+	 * Mostly a page or two a call; but an ACK may free room between two
+	 * calls, and a call then looks up what that room holds and TCP's
+	 * truesize accounting may take less of it (seen once on the debug
+	 * kernel): the same 16 a call as below, against 256 before.
+	 */
+	EXPECT_GE((pos - from) / 4096 + 2 + 16 * 20, lookups(self->dev) - before)
 		TH_LOG("20 calls into a full socket sent %llu bytes and looked up %lld pages",
 		       (unsigned long long)(pos - from), lookups(self->dev) - before);
 
