@@ -145,9 +145,9 @@ TEST_F_TIMEOUT(block, nonblocking_looks_up_what_fits, 300)
 	 * Mostly a page or two a call; but an ACK may free room between two
 	 * calls, and a call then looks up what that room holds and TCP's
 	 * truesize accounting may take less of it (seen once on the debug
-	 * kernel): the same 16 a call as below, against 256 before.
+	 * kernel): the same 64 a call as below, against 256 before.
 	 */
-	EXPECT_GE((pos - from) / 4096 + 2 + 16 * 20, lookups(self->dev) - before)
+	EXPECT_GE((pos - from) / 4096 + 2 + 64 * 20, lookups(self->dev) - before)
 		TH_LOG("20 calls into a full socket sent %llu bytes and looked up %lld pages",
 		       (unsigned long long)(pos - from), lookups(self->dev) - before);
 
@@ -159,8 +159,10 @@ TEST_F_TIMEOUT(block, nonblocking_looks_up_what_fits, 300)
 	 * Measured on sid: 6.7 pages a call past those sent (a batch's
 	 * first page, partly sent by the last one; what TCP's truesize
 	 * accounting left unsent); 124 when every call walked whole batches.
+	 * The debug kernel's timing gave 18.4 (9 calls, 166 pages past those
+	 * sent), so the bound is 64 a call: half the old module's.
 	 */
-	EXPECT_GE((LEN - from) / 4096 + 2 + 16 * calls, lookups(self->dev) - before);
+	EXPECT_GE((LEN - from) / 4096 + 2 + 64 * calls, lookups(self->dev) - before);
 	TH_LOG("%llu calls sent %llu bytes and looked up %lld pages",
 	       (unsigned long long)calls, (unsigned long long)(LEN - from),
 	       lookups(self->dev) - before);
