@@ -232,12 +232,13 @@ static void print(const struct call *c, ssize_t ret, int err, const struct rx *r
 }
 
 /*
- * The common shape: a fresh TCP pair, a receiver that checks what arrives
- * against @check, one call from @in at *@off (or the file position, set to
- * @pos first, when @off is NULL).
+ * The common shape: a fresh TCP pair (its sending end with @sock_flags
+ * added by F_SETFL), a receiver that checks what arrives against @check,
+ * one call from @in at *@off (or the file position, set to @pos first,
+ * when @off is NULL).
  */
 static void tcp_case_check(const char *name, int in, int check, off_t *off, off_t pos,
-			   size_t count, int want_ref)
+			   size_t count, int want_ref, int sock_flags)
 {
 	struct call c = { name, -1, in, off, count };
 	long long ref0 = by_reference();
@@ -247,6 +248,8 @@ static void tcp_case_check(const char *name, int in, int check, off_t *off, off_
 
 	tcp_pair(sv, 0);
 	c.out = sv[0];
+	if (sock_flags && fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | sock_flags))
+		die("F_SETFL");
 	lseek(in, pos, SEEK_SET);
 	rx_start(&r, sv[1], check, off ? *off : pos);
 	ret = do_call(&c, &err);
@@ -260,7 +263,7 @@ static void tcp_case_check(const char *name, int in, int check, off_t *off, off_
 static void tcp_case(const char *name, int in, off_t *off, off_t pos, size_t count,
 		     int want_ref)
 {
-	tcp_case_check(name, in, in, off, pos, count, want_ref);
+	tcp_case_check(name, in, in, off, pos, count, want_ref, 0);
 }
 
 /*
@@ -532,32 +535,14 @@ int main(int argc, char **argv)
 		if (d < 0)
 			die("open O_DIRECT");
 		off = 0;
-		tcp_case_check("tcp_from_o_direct", d, in, &off, 0, FILE_SIZE, 0);
+		tcp_case_check("tcp_from_o_direct", d, in, &off, 0, FILE_SIZE, 0, 0);
 		close(d);
 	}
 
 	/* Destinations zcopy leaves to sendfile. */
-	{
-		/* A TCP socket with O_APPEND: sendfile says EINVAL. */
-		struct call c = { "tcp_o_append", -1, in, &off, 4096 };
-		long long ref0 = by_reference();
-		struct rx r;
-		ssize_t ret;
-		int err;
-
-		tcp_pair(sv, 0);
-		c.out = sv[0];
-		if (fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_APPEND))
-			die("O_APPEND");
-		off = 0;
-		rx_start(&r, sv[1], in, 0);
-		ret = do_call(&c, &err);
-		shutdown(sv[0], SHUT_WR);
-		rx_join(&r);
-		print(&c, ret, err, &r, 0, ref0);
-		close(sv[0]);
-		close(sv[1]);
-	}
+	/* A TCP socket with O_APPEND: sendfile says EINVAL. */
+	off = 0;
+	tcp_case_check("tcp_o_append", in, in, &off, 0, 4096, 0, O_APPEND);
 	if (pipe(p))
 		die("pipe");
 	other_out("pipe", p[1], p[0], in, 60000, 0);
