@@ -169,7 +169,9 @@ struct zcopy_send {
  *	Such a call is sent with sendmsg(MSG_ZEROCOPY) and a
  *	kernel completion object (msghdr.msg_ubuf) on every kernel, not
  *	MSG_SPLICE_PAGES or ->sendpage: pages are still attached by
- *	reference.  A call that returns an error queues no record; a
+ *	reference.  A call that returns an error queues no record (but
+ *	for the EFAULT of a result unmapped while the call ran: see the
+ *	errors common to every ioctl); a
  *	ZCOPY_IOC_SEND that returns 0 has one, even with @bytes_sent 0
  *	(the file was truncated).  ZCOPY_SEND_STRICT does not foresee the
  *	deferred copy at local delivery (ZCOPY_NOTIFY_COPIED_AT_DELIVERY).
@@ -213,7 +215,11 @@ struct zcopy_send {
  * `max_batch_pages` (module parameter, default 256) pages; each batch is
  * one sendmsg.  On a non-blocking TCP socket a batch holds no more than
  * the send buffer has room for (a page at least), so a call into a full
- * socket looks up and pins one page, not a batch.  The module holds page
+ * socket looks up and pins one page, not a batch.  All sends together pin
+ * at most `max_pinned_pages` (module parameter, default a sixteenth of
+ * RAM) pages, exceeded by at most one page per send in progress: at the
+ * limit a call goes on in smaller batches, of one page when no room is
+ * left, and never waits for the limit.  The module holds page
  * references only while a batch is handed to the socket; the stack then
  * holds its own until the data is acknowledged (TCP) or freed.  As with
  * sendfile(2), the file must not be modified until the peer has the data:
@@ -250,7 +256,9 @@ struct zcopy_send {
  * Context: process context; may sleep (disk reads, socket buffer space).
  *
  * Return: 0 with @bytes_sent > 0 when anything was queued, even if an
- * error or a signal then stopped the call (0 with @bytes_sent == 0 only
+ * error or a signal then stopped the call (but for EFAULT when another
+ * thread unmapped the result fields while the call ran, see the errors
+ * common to every ioctl; 0 with @bytes_sent == 0 only
  * when the file was cut to @offset or less just as the call began);
  * otherwise -1 and errno:
  *  * EFAULT       - the argument is not valid user memory.
