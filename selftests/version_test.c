@@ -91,6 +91,48 @@ TEST_F(dev, unknown_ioctl_is_enotty)
 	EXPECT_EQ(before + 3, zc_counter("ioctl_unknown"));
 }
 
+/*
+ * The ABI's numbers written out, not taken from the header: a module and a
+ * test built from one changed header would otherwise agree with each other
+ * whatever the change was.  Changing any of these is an ABI break, made
+ * here on purpose or not at all.
+ */
+TEST_F(dev, abi_numbers_are_pinned)
+{
+	EXPECT_EQ(0xB9, ZCOPY_IOCTL_MAGIC);
+	/* Direction, struct size, magic, number: all part of the ABI. */
+	EXPECT_EQ(0xc040b900UL, (unsigned long)ZCOPY_IOC_VERSION);
+	EXPECT_EQ(0xc048b901UL, (unsigned long)ZCOPY_IOC_SEND);
+	EXPECT_EQ(0xc028b902UL, (unsigned long)ZCOPY_IOC_STATS);
+	EXPECT_EQ(0xc048b903UL, (unsigned long)ZCOPY_IOC_FANOUT);
+	EXPECT_EQ(0xc040b904UL, (unsigned long)ZCOPY_IOC_SENDV);
+	ASSERT_EQ(0, ioctl(self->fd, ZCOPY_IOC_VERSION, &self->v));
+	EXPECT_EQ(2, self->v.abi_version);
+}
+
+/*
+ * ABI 1 used the magic 0xCE, which is CXL's (include/uapi/linux/cxl_mem.h):
+ * none of its numbers may reach zcopy's handlers, whatever their size.
+ */
+TEST_F(dev, old_magic_0xce_is_enotty)
+{
+	unsigned long cmds[] = {
+		_IOWR(0xCE, 0x00, struct zcopy_version), _IOWR(0xCE, 0x01, struct zcopy_send),
+		_IOWR(0xCE, 0x02, struct zcopy_stats), _IOWR(0xCE, 0x03, struct zcopy_fanout),
+		_IOWR(0xCE, 0x04, struct zcopy_sendv), _IOR(0xCE, 0x01, __u32),
+	};
+	long long before = zc_counter("ioctl_unknown");
+	char buf[512] = { 0 };
+	unsigned int i;
+
+	ASSERT_LE(0, before);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], buf)) TH_LOG("cmd %#lx", cmds[i]);
+		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %#lx", cmds[i]);
+	}
+	EXPECT_EQ(before + (long long)ARRAY_SIZE(cmds), zc_counter("ioctl_unknown"));
+}
+
 TEST_F(dev, counters_move_exactly)
 {
 	long long ioctls = zc_counter("ioctls"), opens = zc_counter("opens");
