@@ -247,7 +247,9 @@ struct zcopy_send {
  * would); the file is sampled for its size before each batch, so a file
  * that is truncated while the call runs ends it with a short count and no
  * bytes past the new end of file are queued.  A hole punched while the
- * call runs is sent as the zeros read(2) returns for it.
+ * call runs is sent as the zeros read(2) returns for it, but for pages
+ * already queued, which go out with the data they held; bytes outside the
+ * hole are the file's, and the count is not cut short.
  *
  * Sockets: TCP over IPv4 or IPv6 (established or close-wait), UDP over
  * IPv4 or IPv6 (connected; see ZCOPY_UDP_DATAGRAM_MAX for how the range
