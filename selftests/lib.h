@@ -111,8 +111,6 @@ static inline int zc_run_capture(const char *cmd, char *out, size_t size)
 	return pclose(p);
 }
 
-#endif
-
 /* ---- helpers for the ZCOPY_IOC_SEND tests ---- */
 #include <errno.h>
 #include <arpa/inet.h>
@@ -580,3 +578,5 @@ static inline int zc_drop_cache(int fd)
 		return -1;
 	return posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 }
+
+#endif /* ZCOPY_SELFTEST_LIB_H */

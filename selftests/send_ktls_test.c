@@ -23,11 +23,10 @@
  */
 #include <poll.h>
 #include <sys/socket.h>
-#include <linux/sockios.h>
-#include <linux/tcp.h>
 #include <linux/tls.h>
 
 #include "lib.h"
+#include "stuck_send.h"
 #include "kselftest_harness.h"
 
 #ifndef SOL_TLS
@@ -35,7 +34,6 @@
 #endif
 
 #define LEN		(8ULL << 20)
-#define PAGE		4096ULL
 #define TLS_HDR		5
 #define TLS_OVERHEAD	(8 + 16)	/* explicit nonce + GCM tag */
 
@@ -63,51 +61,6 @@ static int ktls_install(int sock, int dir)
 		return -errno;
 	crypto_info(&ci);
 	return setsockopt(sock, SOL_TLS, dir, &ci, sizeof(ci)) ? -errno : 0;
-}
-
-/* Bytes the application has queued to @sock so far: acked + in the queue. */
-static long long tcp_queued(int sock)
-{
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-	int outq;
-
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(sock, IPPROTO_TCP, TCP_INFO, &ti, &len) ||
-	    ioctl(sock, SIOCOUTQ, &outq))
-		return -1;
-	return (long long)ti.tcpi_bytes_acked + outq;
-}
-
-static unsigned long long max_batch_bytes(void)
-{
-	unsigned long long pages = 256;
-	FILE *f = fopen("/sys/module/zcopy/parameters/max_batch_pages", "r");
-
-	if (f) {
-		if (fscanf(f, "%llu", &pages) != 1)
-			pages = 256;
-		fclose(f);
-	}
-	return pages * PAGE;
-}
-
-struct sender {
-	int dev, file, sock;
-	int ret;
-	uint64_t sent;
-	int done;
-	pthread_t thread;
-};
-
-static void *sender_main(void *arg)
-{
-	struct sender *s = arg;
-
-	s->ret = zc_send(s->dev, s->file, s->sock, 0, LEN, 0, &s->sent);
-	shutdown(s->sock, SHUT_WR);
-	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
-	return NULL;
 }
 
 struct writer {
@@ -190,31 +143,27 @@ FIXTURE_TEARDOWN(ktls)
 
 TEST_F_TIMEOUT(ktls, installed_while_send_waits, 600)
 {
-	struct sender s = { .dev = self->dev, .file = self->fd, .sock = self->tx };
+	struct zc_stuck_send s = {
+		.dev = self->dev, .file = self->fd, .sock = self->tx, .len = LEN,
+	};
 	unsigned long long bound, plain, pos, payload = 0;
 	size_t cap = LEN * 2, got = 0;
 	unsigned char *buf = malloc(cap), *dec;
-	long long queued = -1, last = -2;
 	struct writer w = { 0 };
-	int stable = 0, ok;
+	long long queued;
+	int ok;
 	ssize_t n;
 
 	ASSERT_NE(NULL, buf);
-	ASSERT_EQ(0, pthread_create(&s.thread, NULL, sender_main, &s));
-
-	/* Wait until the send is stuck: nothing more queued for 0.5 s. */
-	while (stable < 5) {
-		usleep(100000);
-		ASSERT_FALSE(__atomic_load_n(&s.done, __ATOMIC_ACQUIRE)) TH_LOG("the send did not wait (%d, %llu sent)",
-					    s.ret, (unsigned long long)s.sent);
-		queued = tcp_queued(self->tx);
-		ASSERT_LE(0, queued);
-		stable = queued == last ? stable + 1 : 0;
-		last = queued;
-	}
+	queued = zc_stuck_send_start(&s);
+	ASSERT_LE(0, queued) TH_LOG("the send did not wait (%d, %llu sent)",
+				    s.ret, (unsigned long long)s.sent);
 	ASSERT_GT((long long)LEN, queued);
 	/* It has released the socket lock to wait: these take it. */
 	ASSERT_EQ(0, ktls_install(self->tx, TLS_TX));
+	/* Nothing moves until rx reads: what was queued at the install. */
+	queued = zc_tcp_queued(self->tx);
+	ASSERT_LE(0, queued);
 
 	/* Now read the whole stream. */
 	for (;;) {
@@ -235,7 +184,7 @@ TEST_F_TIMEOUT(ktls, installed_while_send_waits, 600)
 	for (plain = 0; plain < got && plain < LEN; plain++)
 		if (buf[plain] != zc_pattern(plain))
 			break;
-	bound = (zc_features() & ZCOPY_FEATURE_SPLICE_PAGES) ? max_batch_bytes() : PAGE;
+	bound = zc_stuck_send_bound();
 	TH_LOG("queued at the install %lld, in the clear %llu, allowed %llu",
 	       queued, plain, (unsigned long long)queued + bound);
 	EXPECT_LE((unsigned long long)queued, plain);

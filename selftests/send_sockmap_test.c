@@ -8,7 +8,11 @@
  * record would come before the data left).  Out of the map, or in one
  * without an sk_msg program, the socket is plain TCP again: by reference.
  *
- * The sockmap and the program (two instructions: return SK_PASS) are made
+ * A socket put in such a map while a send to it waits for buffer space
+ * takes the rest of the send through the program: at most one page (6.1)
+ * or one batch (6.5+) may still go out as plain TCP.
+ *
+ * The sockmap and the program (two instructions: return a verdict) are made
  * with raw bpf(2) calls: the guest is static, without libbpf.  A kernel
  * without the bpf syscall or sockmaps skips, saying which.
  */
@@ -18,6 +22,7 @@
 #include <linux/bpf.h>
 
 #include "lib.h"
+#include "stuck_send.h"
 #include "kselftest_harness.h"
 
 #define LEN		((3ULL << 20) + 123)	/* several batches and a piece */
@@ -42,13 +47,13 @@ static int sockmap_create(void)
 	return fd < 0 ? -errno : fd;
 }
 
-/* The sk_msg program "return SK_PASS", attached to @map; 0 or -errno. */
-static int sockmap_attach_pass(int map, int *prog)
+/* The sk_msg program "return @verdict", attached to @map; 0 or -errno. */
+static int sockmap_attach(int map, int verdict, int *prog)
 {
 	struct bpf_insn insns[] = {
-		/* r0 = SK_PASS; exit */
+		/* r0 = verdict; exit */
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = SK_PASS },
+		  .imm = verdict },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	union bpf_attr a;
@@ -132,7 +137,7 @@ FIXTURE_SETUP(sockmap)
 		SKIP(return, "not allowed to create BPF maps here");
 	ASSERT_LE(0, ret) TH_LOG("BPF_MAP_CREATE: %s", strerror(-ret));
 	self->map = ret;
-	ret = sockmap_attach_pass(self->map, &self->prog);
+	ret = sockmap_attach(self->map, SK_PASS, &self->prog);
 	ASSERT_EQ(0, ret) TH_LOG("sk_msg program: %s", strerror(-ret));
 
 	self->dev = open(ZC_DEV, O_RDWR);
@@ -301,6 +306,58 @@ TEST_F(sockmap, map_without_sk_msg_program_is_by_reference)
 	send_all(_metadata, self);
 	EXPECT_EQ(LEN, zc_fd_counter(self->dev, "bytes_by_reference"));
 	EXPECT_EQ(0, zc_fd_counter(self->dev, "bytes_copied_unspliceable"));
+	close(map);
+}
+
+/*
+ * Put in a map whose program drops everything while a send waits: what
+ * reaches rx is what went out as plain TCP, which must stop within one
+ * page (6.1, re-checked under the socket lock after every wait) or one
+ * batch (6.5+) of what was queued when the socket joined the map.
+ */
+TEST_F_TIMEOUT(sockmap, added_while_send_waits_drop_program, 300)
+{
+	struct zc_stuck_send s = {
+		.dev = self->dev, .file = self->fd, .sock = self->tx, .len = LEN,
+	};
+	int small = 64 << 10, drop = -1, map;
+	struct zc_reader r = { 0 };
+	unsigned long long bound;
+	long long queued;
+
+	map = sockmap_create();
+	ASSERT_LE(0, map);
+	ASSERT_EQ(0, sockmap_attach(map, SK_DROP, &drop));
+	/* Small buffers: the send has to wait long before the file is out. */
+	ASSERT_EQ(0, setsockopt(self->tx, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)));
+	ASSERT_EQ(0, setsockopt(self->rx, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)));
+	queued = zc_stuck_send_start(&s);
+	ASSERT_LE(0, queued) TH_LOG("the send did not wait (%d, %llu sent)",
+				    s.ret, (unsigned long long)s.sent);
+	/* It has released the socket lock to wait: the update takes it. */
+	ASSERT_EQ(0, sockmap_set(map, self->tx));
+	/* Nothing moves until rx reads: what was queued when it joined. */
+	queued = zc_tcp_queued(self->tx);
+	ASSERT_LE(0, queued);
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	pthread_join(s.thread, NULL);
+	zc_reader_join(&r);
+
+	bound = zc_stuck_send_bound();
+	TH_LOG("queued when it joined %lld, received %llu, allowed %llu",
+	       queued, (unsigned long long)r.got,
+	       (unsigned long long)queued + bound);
+	ASSERT_GT((long long)LEN, queued + (long long)bound)
+		TH_LOG("the file is too short to tell");
+	EXPECT_LE((unsigned long long)queued, r.got);
+	EXPECT_GE((unsigned long long)queued + bound, r.got)
+		TH_LOG("%llu bytes went past the sk_msg program",
+		       (unsigned long long)r.got - queued);
+	EXPECT_EQ(-1, r.first_bad);
+	/* The dropped bytes are not claimed as sent. */
+	EXPECT_EQ(0, s.ret) TH_LOG("send: %s", strerror(-s.ret));
+	EXPECT_EQ(r.got, s.sent);
+	close(drop);
 	close(map);
 }
 
