@@ -254,6 +254,12 @@ struct zcopy_send {
  * Sockets: TCP over IPv4 or IPv6 (established or close-wait), UDP over
  * IPv4 or IPv6 (connected; see ZCOPY_UDP_DATAGRAM_MAX for how the range
  * is cut into datagrams) and UNIX stream sockets (connected).
+ * kTLS, or a sockmap with an sk_msg program, put on a TCP socket while a
+ * call to it waits for buffer space takes the rest of the call: at most
+ * one page (kernels before 6.5, without ZCOPY_FEATURE_SPLICE_PAGES) or
+ * one batch (up to the module parameter max_batch_pages; 6.5 and later)
+ * that TCP had begun goes out as plain TCP after it is in place, as the
+ * rest of a write(2) in progress would.
  *
  * Context: process context; may sleep (disk reads, socket buffer space).
  *
