@@ -48,6 +48,23 @@
 #endif
 
 /*
+ * KUnit static stubs: a suite replaces an internal function for the test
+ * that runs, to force an interleaving that no timing can (two readers of
+ * one notification queue, say).  Only in a build that links the suites in
+ * (ZC_KUNIT) and where both the stubs (6.2) and user memory for a test's
+ * own task (kunit_vm_mmap(), 6.10) exist; elsewhere ZC_KUNIT_STUB() is
+ * nothing, so a release build has no trace of it.
+ */
+#if defined(ZC_KUNIT) && IS_ENABLED(CONFIG_KUNIT) && \
+	defined(ZC_HAVE_KUNIT_STATIC_STUB) && defined(ZC_HAVE_KUNIT_VM_MMAP)
+#include <kunit/static_stub.h>
+#define ZC_KUNIT_STUBS 1
+#define ZC_KUNIT_STUB(...)	KUNIT_STATIC_STUB_REDIRECT(__VA_ARGS__)
+#else
+#define ZC_KUNIT_STUB(...)	do { } while (0)
+#endif
+
+/*
  * TCP takes pages by reference through sendmsg(MSG_SPLICE_PAGES) only
  * where skb_splice_from_iter() exists (6.5); before, through ->sendpage.
  */

@@ -284,11 +284,13 @@ static bool zc_notify_pop(struct zc_notify_queue *q,
 	return found;
 }
 
-static bool zc_notify_ready(struct zc_notify_queue *q)
+VISIBLE_IF_KUNIT bool zc_notify_ready(struct zc_notify_queue *q)
 {
 	unsigned long flags;
 	bool ready;
 
+	/* notify_kunit.c takes the record between this and the pop. */
+	ZC_KUNIT_STUB(zc_notify_ready, q);
 	spin_lock_irqsave(&q->lock, flags);
 	ready = !list_empty(&q->records);
 	spin_unlock_irqrestore(&q->lock, flags);

@@ -33,4 +33,9 @@ void zc_notif_commit(struct zc_notif *n, u64 bytes);
 /* The call failed: no record, whatever the stack still holds. */
 void zc_notif_cancel(struct zc_notif *n);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* Whether @q has a record to read; replaced by notify_kunit.c's stub. */
+bool zc_notify_ready(struct zc_notify_queue *q);
+#endif
+
 #endif /* ZCOPY_NOTIFY_H */
