@@ -107,6 +107,13 @@ static void zc_readahead(struct file *file, pgoff_t first, pgoff_t last)
  * is either returned or dropped.  A folio truncated away after the lookup
  * (mapping cleared) is looked up again: read_mapping_folio() retries until
  * it holds one that belongs to the file.
+ *
+ * A folio is created and read only under the mapping's invalidate_lock
+ * held shared, as read_cache_folio() expects and read(2) does: a hole
+ * punch (or collapse/insert range) holds it exclusively from evicting the
+ * range's pages until their blocks are freed, and a page read in between
+ * would be the old block's data, left in the page cache for every later
+ * reader of the hole.
  */
 static struct folio *zc_get_folio(struct file *file, pgoff_t index,
 				  struct folio *folio)
@@ -118,7 +125,10 @@ static struct folio *zc_get_folio(struct file *file, pgoff_t index,
 		return folio;
 	if (folio)
 		folio_put(folio);
-	return read_mapping_folio(mapping, index, file);
+	filemap_invalidate_lock_shared(mapping);
+	folio = read_mapping_folio(mapping, index, file);
+	filemap_invalidate_unlock_shared(mapping);
+	return folio;
 }
 
 /* Add a piece whose @pages pages the caller has taken from the limit. */

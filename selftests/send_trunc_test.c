@@ -177,4 +177,117 @@ TEST_F_TIMEOUT(trunc, racing_truncate_and_punch, 300)
 	pthread_join(c.thread, NULL);
 }
 
+/*
+ * A hole punched while sends read the same range: once fallocate()
+ * returns, a buffered read of the hole must return zeros.  ext4 (as every
+ * file system that punches) evicts the range's page cache and then frees
+ * its blocks, under mapping->invalidate_lock held exclusively, so that no
+ * reader can bring a page in from a block about to be freed; a read that
+ * created and read a folio without the lock held shared (as zcopy's reads
+ * did until session 14) could read the old block in between, and that
+ * page, the old data, stayed in the cache for every later reader.
+ */
+struct range_sender {
+	int dev, fd, tx, rx;
+	uint64_t off, len;
+	volatile int stop;
+	int bad_ret;
+	uint64_t calls, short_calls;
+	long long first_bad;	/* stream offset of a byte neither data nor 0 */
+	pthread_t thread, drainer;
+};
+
+static void *range_sender_main(void *arg)
+{
+	struct range_sender *s = arg;
+	uint64_t sent = 0;
+	int ret;
+
+	while (!s->stop) {
+		ret = zc_send(s->dev, s->fd, s->tx, s->off, s->len, 0, &sent);
+		if (ret && !s->bad_ret)
+			s->bad_ret = ret;
+		s->calls++;
+		if (sent != s->len)
+			s->short_calls++;
+	}
+	shutdown(s->tx, SHUT_WR);
+	return NULL;
+}
+
+/* Every call sends the whole range: stream byte p is file byte
+ * off + p % len, the file's data or (in the hole) zero. */
+static void *range_drain_main(void *arg)
+{
+	static unsigned char buf[1 << 16], want[1 << 16];
+	struct range_sender *s = arg;
+	uint64_t p = 0;
+	ssize_t n, i;
+
+	while ((n = recv(s->rx, buf, s->len - p % s->len < sizeof(buf) ?
+			 s->len - p % s->len : sizeof(buf), 0)) > 0) {
+		zc_pattern_fill(want, s->off + p % s->len, n);
+		for (i = 0; i < n && s->first_bad < 0; i++)
+			if (buf[i] && buf[i] != want[i])
+				s->first_bad = p + i;
+		p += n;
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(trunc, punch_while_reading_leaves_no_stale_page, 300)
+{
+	/*
+	 * An unaligned hole whose two edge pages are not cached: between
+	 * evicting the hole's pages and freeing its blocks, ext4 reads the
+	 * edge blocks from disk to zero their parts in the hole, a window of
+	 * disk reads.  The sends start at the first edge page, so that a
+	 * send is often reading it from disk when the punch begins, and then
+	 * reads the pages the punch has just evicted.
+	 */
+	const uint64_t off = 4 * MIB + 100, len = MIB;
+	const int rounds = zc_debug_kernel() ? 300 : 1000;
+	struct range_sender s = { .dev = self->dev, .fd = self->fd, .off = 4 * MIB,
+				  .len = MIB, .first_bad = -1 };
+	static unsigned char buf[MIB], pattern[MIB];
+	int sv[2], i, stale = 0;
+	size_t j;
+
+	ASSERT_EQ(0, fsync(self->fd));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	s.tx = sv[0];
+	s.rx = sv[1];
+	ASSERT_EQ(0, pthread_create(&s.drainer, NULL, range_drain_main, &s));
+	ASSERT_EQ(0, pthread_create(&s.thread, NULL, range_sender_main, &s));
+	zc_pattern_fill(pattern, off, len);
+	for (i = 0; i < rounds && !stale; i++) {
+		ASSERT_EQ(0, fallocate(self->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				       off, len));
+		ASSERT_EQ((ssize_t)len, pread(self->fd, buf, len, off));
+		for (j = 0; j < len; j++)
+			if (buf[j]) {
+				stale = 1;
+				TH_LOG("round %d: byte %llu of the hole reads %#x after the punch",
+				       i, (unsigned long long)(off + j), buf[j]);
+				break;
+			}
+		/* Back to the file's data, on disk: the next punch frees blocks. */
+		ASSERT_EQ((ssize_t)len, pwrite(self->fd, pattern, len, off));
+		ASSERT_EQ(0, fdatasync(self->fd));
+		ASSERT_EQ(0, posix_fadvise(self->fd, 4 * MIB, MIB + 4096, POSIX_FADV_DONTNEED));
+	}
+	s.stop = 1;
+	pthread_join(s.thread, NULL);
+	pthread_join(s.drainer, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	TH_LOG("%d rounds, %llu calls", i, (unsigned long long)s.calls);
+	EXPECT_EQ(0, stale);
+	EXPECT_EQ(0, s.bad_ret);
+	/* A hole does not end the file: every call sends the whole range. */
+	EXPECT_EQ(0, s.short_calls);
+	EXPECT_LT(0, s.calls);
+	EXPECT_EQ(-1, s.first_bad) TH_LOG("stream byte %lld is neither data nor 0", s.first_bad);
+}
+
 TEST_HARNESS_MAIN

@@ -249,7 +249,9 @@ struct zcopy_send {
  * bytes past the new end of file are queued.  A hole punched while the
  * call runs is sent as the zeros read(2) returns for it, but for pages
  * already queued, which go out with the data they held; bytes outside the
- * hole are the file's, and the count is not cut short.
+ * hole are the file's, and the count is not cut short.  A call reads pages
+ * into the page cache as read(2) does, under the file's invalidate lock,
+ * so that once fallocate() returns every reader of the hole sees zeros.
  *
  * Sockets: TCP over IPv4 or IPv6 (established or close-wait), UDP over
  * IPv4 or IPv6 (connected; see ZCOPY_UDP_DATAGRAM_MAX for how the range
