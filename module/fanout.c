@@ -147,6 +147,8 @@ static int zc_fan_loop(struct zc_stats *stats, const struct zcopy_fanout *args,
 							&b, &view, pos, stop);
 		/* Every socket holds its own references on what it queued. */
 		zc_batch_release(&b);
+		if (b.read_error)
+			break;	/* short counts; the next call gets the EIO */
 		if (signal_pending(current)) {
 			ret = -ERESTARTSYS;
 			break;

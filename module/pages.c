@@ -268,6 +268,7 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 	b->pinned = 0;
 	b->spliceable = true;
 	b->uncached = false;
+	b->read_error = false;
 	reserved = zc_stats_pin_upto(b->stats, last - first + 1, 1,
 				     zc_pin_limit());
 	if (reserved < last - first + 1) {
@@ -314,9 +315,18 @@ int zc_batch_fill(struct zc_batch *b, struct file *file, loff_t pos,
 		if (!b->nodiskio)
 			folio = zc_get_folio(file, index, folio);
 		if (IS_ERR(folio)) {
+			/*
+			 * A page that cannot be read ends the batch after the
+			 * pages before it, which go out: read(2) returns them
+			 * as a short count too, and fails only when called at
+			 * the bad page.
+			 */
+			if (b->nr) {
+				b->read_error = true;
+				break;
+			}
 			zc_lookup_end(&l);
 			zc_batch_unreserve(b, reserved);
-			zc_batch_release(b);
 			return PTR_ERR(folio);
 		}
 		off = pos - folio_pos(folio);

@@ -26,6 +26,7 @@ struct zc_batch {
 	bool spliceable;	/* every page may be attached by reference */
 	bool nodiskio;		/* in: stop at the first page not cached */
 	bool uncached;		/* out: the fill stopped at such a page */
+	bool read_error;	/* out: it stopped at a page it could not read */
 	struct zc_stats *stats;	/* the caller's per-file counters */
 	struct bio_vec inline_bv[ZC_BATCH_INLINE];	/* @bv when it fits */
 };

@@ -190,6 +190,8 @@ s64 zc_send_range(struct zc_send_ctx *c, loff_t pos, loff_t end)
 		pos += sent;
 		if ((size_t)sent < len)
 			break;	/* buffer full (non-blocking) or a signal */
+		if (b->read_error)
+			break;	/* a short count; the next call gets the EIO */
 		cond_resched();
 	}
 	zc_batch_destroy(b);

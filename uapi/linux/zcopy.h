@@ -156,7 +156,10 @@ struct zcopy_send {
  *	that is not (or that was truncated away since it was found), and
  *	return that count; EAGAIN when the first page is not cached.
  *	Reading the missing pages in is started (readahead is submitted,
- *	not waited for), so a later call finds them cached.
+ *	not waited for), so a later call finds them cached, unless their
+ *	read fails: a page whose read failed is not cached, and such a
+ *	call says EAGAIN there until a call without the flag reads it
+ *	again (and sends it, or says EIO), as preadv2(RWF_NOWAIT) does.
  * ZCOPY_SEND_NOTIFY: when the network stack has dropped its last
  *	reference to the pages this call queued, queue one struct
  *	zcopy_notification carrying @cookie on the /dev/zcopy descriptor
@@ -317,7 +320,11 @@ struct zcopy_send {
  *                   SA_RESTART).
  *  * EPIPE        - the socket is shut down for writing or the peer
  *                   closed (no SIGPIPE is raised).
- *  * EIO          - a page of the file could not be read.
+ *  * EIO          - the first page of the range could not be read.  A
+ *                   page that cannot be read after others ends the call
+ *                   with 0 and those pages' bytes in @bytes_sent, as
+ *                   read(2) returns a short count; the call at that page
+ *                   gets the EIO.
  *  * ENOMEM       - out of memory.
  *  * ECONNRESET, ENOBUFS, EMSGSIZE, EHOSTUNREACH, ENETUNREACH,
  *    ECONNREFUSED - passed on from the socket, as send(2) returns them.
@@ -467,7 +474,10 @@ struct zcopy_fanout {
  *  * EINTR  - a signal arrived before any target took anything.
  *  * EAGAIN - ZCOPY_SEND_NODISKIO is set and the first page needed is
  *             not in the page cache.
- *  * EIO    - a page of the file could not be read.
+ *  * EIO    - the first page needed could not be read; one that
+ *             cannot be read after others ends the call at it, each
+ *             target's @bytes_sent counting the bytes before it (as
+ *             ZCOPY_IOC_SEND), and the next call gets the EIO.
  *  * ENOMEM - out of memory.
  */
 #define ZCOPY_IOC_FANOUT	_IOWR(ZCOPY_IOCTL_MAGIC, 0x03, struct zcopy_fanout)
