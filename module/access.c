@@ -53,11 +53,15 @@ bool zc_file_reads_page_cache(struct file *file)
 
 /*
  * Before reading [@pos, @pos + @count) of @file: the LSM file_permission
- * hook and fanotify's FAN_ACCESS_PERM event, as read(2) makes them.
+ * hook and fanotify's FAN_ACCESS_PERM event, as read(2) makes them, and
+ * (6.14+) FAN_PRE_ACCESS for the whole range, as sendfile(2) names it:
+ * a hierarchical storage manager fills what the event names, so a count
+ * cut to a read(2) call's MAX_RW_COUNT would leave the rest unfilled.
+ * The caller has checked that @pos + @count does not overflow.
  */
 int zc_access_read(struct file *file, loff_t pos, u64 count)
 {
-	return rw_verify_area(READ, file, &pos, min_t(u64, count, MAX_RW_COUNT));
+	return rw_verify_area(READ, file, &pos, min_t(u64, count, SSIZE_MAX));
 }
 
 /* After a read that returned data: IN_ACCESS/FAN_ACCESS, and atime. */

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sys/fanotify.h>
 #include <sys/inotify.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -130,6 +131,132 @@ TEST_F(access, fanotify_access_perm_decides)
 	/* Allowed: the send goes through, byte for byte. */
 	__atomic_store_n(&l.answer, FAN_ALLOW, __ATOMIC_SEQ_CST);
 	send_whole_file(_metadata, self, fd);
+	close(fd);
+	close(l.fan);
+	pthread_cancel(l.thread);
+	pthread_join(l.thread, NULL);
+}
+
+/* Pre-content (HSM) events, 6.14 and later; the host's headers may lack them. */
+#ifndef FAN_PRE_ACCESS
+#define FAN_PRE_ACCESS			0x00100000
+#endif
+#ifndef FAN_EVENT_INFO_TYPE_RANGE
+#define FAN_EVENT_INFO_TYPE_RANGE	6
+#endif
+struct zc_fan_range {
+	struct fanotify_event_info_header hdr;
+	__u32 pad;
+	__u64 offset;
+	__u64 count;
+};
+
+/* Allows every FAN_PRE_ACCESS event, keeping the last one's range. */
+struct hsm_listener {
+	int fan, events;
+	__u64 offset, count;
+	pthread_t thread;
+};
+
+static void *hsm_main(void *arg)
+{
+	struct hsm_listener *l = arg;
+	char buf[4096] __attribute__((aligned(8)));
+	ssize_t n;
+
+	while ((n = read(l->fan, buf, sizeof(buf))) > 0) {
+		struct fanotify_event_metadata *m = (void *)buf;
+
+		for (; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
+			struct fanotify_response r = { .fd = m->fd, .response = FAN_ALLOW };
+			char *info = (char *)m + m->metadata_len;
+
+			while (info < (char *)m + m->event_len) {
+				struct zc_fan_range *rg = (void *)info;
+
+				if (rg->hdr.info_type == FAN_EVENT_INFO_TYPE_RANGE) {
+					__atomic_store_n(&l->offset, rg->offset, __ATOMIC_SEQ_CST);
+					__atomic_store_n(&l->count, rg->count, __ATOMIC_SEQ_CST);
+				}
+				if (!rg->hdr.len)
+					break;
+				info += rg->hdr.len;
+			}
+			if (m->mask & FAN_PRE_ACCESS) {
+				__atomic_add_fetch(&l->events, 1, __ATOMIC_SEQ_CST);
+				if (write(l->fan, &r, sizeof(r)) != sizeof(r))
+					return NULL;
+			}
+			close(m->fd);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A hierarchical storage manager fills a file's content on demand from
+ * FAN_PRE_ACCESS, for the range the event names: a send must name the
+ * range it may read, as sendfile(2) does (its whole count, not a read(2)
+ * call's 0x7ffff000), or the manager leaves the rest unfilled and the
+ * send reads what is there.  The call asks for 3 GiB of a 64 KiB file
+ * (a length past end of file is allowed): the event's range must be
+ * sendfile(2)'s for the same request.
+ */
+TEST_F(access, pre_access_range_is_sendfiles)
+{
+	const __u64 len = 3ULL << 30;
+	struct hsm_listener l = { 0 };
+	__u64 sf_off, sf_count;
+	struct zc_reader r = { 0 };
+	uint64_t sent = 0;
+	off_t off = 0;
+	int fd, tx, rx;
+	ssize_t n;
+
+	l.fan = fanotify_init(FAN_CLASS_PRE_CONTENT | FAN_CLOEXEC, O_RDONLY | O_LARGEFILE);
+	if (l.fan < 0 && (errno == ENOSYS || errno == EINVAL))
+		SKIP(return, "fanotify permission events unavailable (%s)", strerror(errno));
+	ASSERT_LE(0, l.fan);
+	if (fanotify_mark(l.fan, FAN_MARK_ADD, FAN_PRE_ACCESS, AT_FDCWD, self->path) &&
+	    (errno == EINVAL || errno == EOPNOTSUPP)) {
+		close(l.fan);
+		SKIP(return, "no FAN_PRE_ACCESS on ext4 before 6.14 (%s)", strerror(errno));
+	}
+	ASSERT_EQ(0, pthread_create(&l.thread, NULL, hsm_main, &l));
+	/* Opened after the mark: pre-content events are decided at open. */
+	fd = open(self->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+
+	/* The reference: sendfile(2) for the same range, to another pair. */
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &tx, &rx));
+	ASSERT_EQ(0, zc_reader_start(&r, rx, 0));
+	n = sendfile(tx, fd, &off, len);
+	EXPECT_EQ(SIZE, n);
+	shutdown(tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(SIZE, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+	close(tx);
+	close(rx);
+	ASSERT_LE(1, __atomic_load_n(&l.events, __ATOMIC_SEQ_CST));
+	sf_off = __atomic_load_n(&l.offset, __ATOMIC_SEQ_CST);
+	sf_count = __atomic_load_n(&l.count, __ATOMIC_SEQ_CST);
+	EXPECT_EQ(0, sf_off);
+	EXPECT_EQ(len, sf_count);
+	__atomic_store_n(&l.count, 0, __ATOMIC_SEQ_CST);
+
+	memset(&r, 0, sizeof(r));
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	EXPECT_EQ(0, zc_send(self->dev, fd, self->tx, 0, len, 0, &sent));
+	EXPECT_EQ(SIZE, sent);
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(SIZE, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+	EXPECT_EQ(sf_off, __atomic_load_n(&l.offset, __ATOMIC_SEQ_CST));
+	EXPECT_EQ(sf_count, __atomic_load_n(&l.count, __ATOMIC_SEQ_CST))
+		TH_LOG("the send's pre-access range has %llu bytes, sendfile's %llu",
+		       (unsigned long long)l.count, (unsigned long long)sf_count);
 	close(fd);
 	close(l.fan);
 	pthread_cancel(l.thread);
