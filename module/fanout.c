@@ -221,6 +221,23 @@ static void zc_fan_notify_finish(const struct zcopy_fanout *args,
 	}
 }
 
+/*
+ * Each socket once: two targets on one socket (the same descriptor twice,
+ * or two descriptors of it) would each be sent the range, batch by batch,
+ * interleaved into one stream that neither target's count describes.
+ */
+static int zc_fan_distinct(const struct zcopy_fanout *args,
+			   const struct zc_fan_target *ft)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < args->nr_targets; i++)
+		for (j = 0; j < i; j++)
+			if (ft[i].sock && ft[i].sock == ft[j].sock)
+				return -EINVAL;
+	return 0;
+}
+
 int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 	      struct zcopy_target *t, struct zc_notify_queue *nq)
 {
@@ -256,7 +273,9 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 			ft[i].active = t[i].bytes_sent < args->length;
 	}
 
-	ret = 0;
+	ret = zc_fan_distinct(args, ft);
+	if (ret)
+		goto out_socks;
 	if (args->flags & ZCOPY_SEND_NOTIFY)
 		ret = ZC_CAN_NOTIFY ? zc_fan_notify_create(args, t, ft, nq) :
 				      -EOPNOTSUPP;
@@ -271,7 +290,7 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 		}
 	}
 	zc_fan_notify_finish(args, t, ft);
-
+out_socks:
 	for (i = 0; i < args->nr_targets; i++) {
 		if (!ft[i].sock)
 			continue;

@@ -210,6 +210,46 @@ TEST_F(fan, bad_requests)
 	EXPECT_EQ(-1, r.first_bad);
 }
 
+/*
+ * One socket named by two targets (the same descriptor twice, or a dup of
+ * it) is EINVAL, with nothing sent: each target would be sent the range,
+ * interleaved batch by batch into the one stream.  Then the socket alone
+ * gets the range once, byte for byte.
+ */
+TEST_F(fan, one_socket_twice_is_einval)
+{
+	struct zc_reader r = { 0 };
+	int dup_fd, outq = -1;
+	char c;
+
+	self->t[1].sock_fd = self->tx[0];
+	EXPECT_EQ(-EINVAL, fanout(self->dev, self->file, self->t, 2, 0, 65536, 0));
+	dup_fd = dup(self->tx[0]);
+	ASSERT_LE(0, dup_fd);
+	self->t[1].sock_fd = dup_fd;
+	EXPECT_EQ(-EINVAL, fanout(self->dev, self->file, self->t, 2, 0, 65536, 0));
+	/* Not first: the third of three. */
+	self->t[1].sock_fd = self->tx[1];
+	self->t[2].sock_fd = dup_fd;
+	EXPECT_EQ(-EINVAL, fanout(self->dev, self->file, self->t, 3, 0, 65536, 0));
+	EXPECT_EQ(0, ioctl(self->tx[0], TIOCOUTQ, &outq));
+	EXPECT_EQ(0, outq);
+	EXPECT_EQ(-1, recv(self->rx[0], &c, 1, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	close(dup_fd);
+	EXPECT_EQ(0, zc_fd_counter(self->dev, "pages_pinned"));
+
+	memset(self->t, 0, sizeof(self->t));
+	self->t[0].sock_fd = self->tx[0];
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx[0], 0));
+	EXPECT_EQ(0, fanout(self->dev, self->file, self->t, 1, 0, 65536, 0));
+	EXPECT_EQ(65536, self->t[0].bytes_sent);
+	shutdown(self->tx[0], SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(65536, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+}
+
 TEST_F_TIMEOUT(fan, nodiskio_is_eagain_cold_then_sends_after_readahead, 120)
 {
 	struct zc_reader r = { 0 };

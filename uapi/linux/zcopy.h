@@ -462,7 +462,9 @@ struct zcopy_fanout {
  *             zero without ZCOPY_SEND_NOTIFY, @reserved (or a
  *             target's @reserved) is not zero, @nr_targets is 0 or more
  *             than ZCOPY_FANOUT_MAX, @length is 0, @offset + @length
- *             overflows, a target's @bytes_sent is more than @length,
+ *             overflows, two targets name one socket (the same
+ *             descriptor, or two descriptors of it; nothing is sent),
+ *             a target's @bytes_sent is more than @length,
  *             @offset is at or past end of file, or @file_fd is not a
  *             file ZCOPY_IOC_SEND accepts (no tmpfs, sysfs, NFS, FUSE,
  *             ...: see there).
