@@ -553,8 +553,10 @@ struct zcopy_sendv {
  *
  * Context: process context; may sleep.
  *
- * Return: 0 with @bytes_sent > 0 when anything was queued; otherwise -1
- * and errno:
+ * Return: 0 with @bytes_sent > 0 when anything was queued (0 with
+ * @bytes_sent == 0 only when the first segment is a file segment whose
+ * file was cut to its @offset or less just as the call began, as for
+ * ZCOPY_IOC_SEND); otherwise -1 and errno:
  *  * EFAULT       - the argument, @segs or a memory segment is not valid
  *                   user memory.
  *  * EINVAL       - @size is wrong, an unknown flag or ZCOPY_SEND_NOTIFY
