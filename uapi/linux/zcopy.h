@@ -201,7 +201,12 @@ struct zcopy_send {
  * one holding the rest: the size is the route's MTU less the IP and UDP
  * headers (28 bytes for IPv4, 48 for IPv6; what getsockopt IP_MTU or
  * IPV6_MTU minus those gives), so that no datagram is fragmented, and at
- * most ZCOPY_UDP_DATAGRAM_MAX.  Each datagram is one sendmsg.
+ * most ZCOPY_UDP_DATAGRAM_MAX.  Each datagram is one sendmsg.  A datagram
+ * also ends where a batch of pages does, so it is shorter where a batch
+ * holds fewer pages than a datagram spans: the module parameter
+ * max_batch_pages set that low, the module-wide pin limit reached (see
+ * ZCOPY_IOC_SEND), or a ZCOPY_IOC_FANOUT target that resumes in the
+ * middle of the others' batch.
  */
 #define ZCOPY_UDP_DATAGRAM_MAX	65507
 
