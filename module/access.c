@@ -9,6 +9,7 @@
  */
 
 #include <linux/fsnotify.h>
+#include <linux/sched/xacct.h>
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <linux/uio.h>
@@ -62,6 +63,19 @@ bool zc_file_reads_page_cache(struct file *file)
 int zc_access_read(struct file *file, loff_t pos, u64 count)
 {
 	return rw_verify_area(READ, file, &pos, min_t(u64, count, SSIZE_MAX));
+}
+
+/*
+ * What the task's I/O accounting (/proc/PID/io, taskstats) counts for a
+ * call, as for sendfile(2): the bytes read from files in rchar, the bytes
+ * written to sockets in wchar, and one read and one write system call.
+ */
+void zc_access_account(u64 read, u64 written)
+{
+	add_rchar(current, min_t(u64, read, SSIZE_MAX));
+	add_wchar(current, min_t(u64, written, SSIZE_MAX));
+	inc_syscr(current);
+	inc_syscw(current);
 }
 
 /* After a read that returned data: IN_ACCESS/FAN_ACCESS, and atime. */

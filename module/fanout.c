@@ -205,6 +205,19 @@ static void zc_fan_mark_eof(const struct zcopy_fanout *args, struct zcopy_target
 			t[i].error = ENODATA;
 }
 
+/* Bytes of the file the call read: the most any one target took. */
+static u64 zc_fan_read(const struct zcopy_fanout *args,
+		       const struct zcopy_target *t, const struct zc_fan_target *ft)
+{
+	unsigned int i;
+	u64 most = 0;
+
+	for (i = 0; i < args->nr_targets; i++)
+		if (ft[i].sock)
+			most = max(most, t[i].bytes_sent - ft[i].start);
+	return most;
+}
+
 /* A record for each target that took bytes in this call, none for others. */
 static void zc_fan_notify_finish(const struct zcopy_fanout *args,
 				 struct zcopy_target *t, struct zc_fan_target *ft)
@@ -281,6 +294,7 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 				      -EOPNOTSUPP;
 	if (!ret) {
 		ret = zc_fan_loop(stats, args, t, ft, file, &progress);
+		zc_access_account(zc_fan_read(args, t, ft), progress);
 		if (!ret)
 			zc_fan_mark_eof(args, t, ft, i_size_read(file_inode(file)));
 		/* What reached a socket is reported per target, not as an error. */

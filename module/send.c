@@ -266,6 +266,7 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 		}
 	}
 	sent = zc_send_range(&c, args->offset, args->offset + args->length);
+	zc_access_account(max_t(s64, sent, 0), max_t(s64, sent, 0));
 	if (sent > 0) {
 		zc_sock_eof(c.sock, c.kind);
 		zc_access_read_done(file);

@@ -70,7 +70,7 @@ VISIBLE_IF_KUNIT int zc_seg_check(const struct zcopy_segment *s, struct file **f
 static s64 zc_sendv_segments(struct zc_send_ctx *c, const struct zcopy_segment *segs,
 			     struct file **files, unsigned int nr)
 {
-	s64 total = 0, sent;
+	s64 total = 0, from_files = 0, sent = 0;
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
@@ -81,8 +81,10 @@ static s64 zc_sendv_segments(struct zc_send_ctx *c, const struct zcopy_segment *
 			c->file = files[i];
 			c->more_after = more;
 			sent = zc_send_range(c, s->offset, s->offset + s->length);
-			if (sent > 0)
+			if (sent > 0) {
 				zc_access_read_done(c->file);
+				from_files += sent;
+			}
 		} else {
 			sent = zc_sock_send_user(c->sock, u64_to_user_ptr(s->addr),
 						 s->length, more);
@@ -90,13 +92,14 @@ static s64 zc_sendv_segments(struct zc_send_ctx *c, const struct zcopy_segment *
 				zc_stats_add(c->stats, ZC_BYTES_COPIED_USER_SEGMENTS, sent);
 		}
 		if (sent < 0)
-			return total ? total : sent;
+			break;
 		total += sent;
 		/* A short segment ends the stream here: the rest would not follow on. */
 		if (sent < s->length || (more && signal_pending(current)))
 			break;
 	}
-	return total;
+	zc_access_account(from_files, total);
+	return total || sent >= 0 ? total : sent;
 }
 
 long zc_ioctl_sendv(struct zc_file *zf, void __user *uarg)

@@ -263,6 +263,92 @@ TEST_F(access, pre_access_range_is_sendfiles)
 	pthread_join(l.thread, NULL);
 }
 
+/* This thread's I/O accounting (/proc/thread-self/io): 0, or -1 if absent. */
+struct io_acct {
+	unsigned long long rchar, wchar, syscr, syscw;
+};
+
+static int io_acct_read(struct io_acct *a)
+{
+	FILE *f = fopen("/proc/thread-self/io", "re");
+	char key[32];
+	unsigned long long v;
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31[^:]: %llu\n", key, &v) == 2) {
+		if (!strcmp(key, "rchar"))
+			a->rchar = v, n++;
+		else if (!strcmp(key, "wchar"))
+			a->wchar = v, n++;
+		else if (!strcmp(key, "syscr"))
+			a->syscr = v, n++;
+		else if (!strcmp(key, "syscw"))
+			a->syscw = v, n++;
+	}
+	fclose(f);
+	return n == 4 ? 0 : -1;
+}
+
+/*
+ * The task's I/O accounting (what iotop and pidstat show) counts a send
+ * as it counts sendfile(2) of the same range: the bytes in rchar and
+ * wchar, one read and one write system call.  Each is measured between
+ * two reads of the accounting file, whose own read adds the same system
+ * call and about the same bytes to both.
+ */
+TEST_F(access, io_accounting_is_sendfiles)
+{
+	struct io_acct a0, a1, b0, b1;
+	struct zc_reader r = { 0 };
+	uint64_t sent = 0;
+	off_t off = 0;
+	int fd, tx, rx;
+
+	if (io_acct_read(&a0))
+		SKIP(return, "no /proc/thread-self/io (CONFIG_TASK_IO_ACCOUNTING)");
+	fd = open(self->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+
+	ASSERT_EQ(0, zc_tcp_pair(AF_INET, &tx, &rx));
+	ASSERT_EQ(0, zc_reader_start(&r, rx, 0));
+	ASSERT_EQ(0, io_acct_read(&a0));
+	EXPECT_EQ(SIZE, sendfile(tx, fd, &off, SIZE));
+	ASSERT_EQ(0, io_acct_read(&a1));
+	shutdown(tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(SIZE, r.got);
+	close(tx);
+	close(rx);
+
+	memset(&r, 0, sizeof(r));
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	ASSERT_EQ(0, io_acct_read(&b0));
+	EXPECT_EQ(0, zc_send(self->dev, fd, self->tx, 0, SIZE, 0, &sent));
+	ASSERT_EQ(0, io_acct_read(&b1));
+	EXPECT_EQ(SIZE, sent);
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(SIZE, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+	close(fd);
+
+	/* The reference counts what the test says it does. */
+	ASSERT_EQ(SIZE, a1.wchar - a0.wchar);
+	ASSERT_LE(SIZE, a1.rchar - a0.rchar);
+	/* The send, the same. */
+	EXPECT_EQ(a1.wchar - a0.wchar, b1.wchar - b0.wchar);
+	EXPECT_EQ(a1.syscr - a0.syscr, b1.syscr - b0.syscr);
+	EXPECT_EQ(a1.syscw - a0.syscw, b1.syscw - b0.syscw);
+	/* rchar also has the first accounting read's bytes, a digit or two
+	 * apart between the two measurements. */
+	EXPECT_LE(SIZE, b1.rchar - b0.rchar);
+	EXPECT_GE(16, llabs((long long)(b1.rchar - b0.rchar) - (long long)(a1.rchar - a0.rchar)))
+		TH_LOG("rchar: the send added %llu, sendfile %llu",
+		       b1.rchar - b0.rchar, a1.rchar - a0.rchar);
+}
+
 TEST_F(access, inotify_sees_access_and_atime_moves)
 {
 	struct timespec old[2] = { { .tv_sec = 1000000 }, { .tv_nsec = UTIME_OMIT } };

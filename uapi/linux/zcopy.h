@@ -247,7 +247,9 @@ struct zcopy_send {
  * which 6.1's ->sendpage path gets through an empty sendmsg, for TCP and
  * UNIX sockets but not UDP ones), before anything is sent; after a send it
  * reports the read as read(2) does (inotify IN_ACCESS, fanotify
- * FAN_ACCESS, atime).  It differs from sendfile(2)
+ * FAN_ACCESS, atime) and counts it in the task's I/O accounting as
+ * sendfile(2) does (/proc/PID/io: the bytes in rchar and wchar, one
+ * system call in syscr and one in syscw).  It differs from sendfile(2)
  * in that: the count may exceed 0x7ffff000; @length 0 and an @offset at or
  * past end of file are EINVAL, not a 0 return; SIGPIPE is never raised
  * (EPIPE is returned); the file position is never used; O_DIRECT on
