@@ -47,13 +47,49 @@ FIXTURE_TEARDOWN(access)
 	EXPECT_EQ(0, zc_counter("pages_pinned"));
 }
 
-/* A fanotify listener answering every permission event with @answer. */
+/* Pre-content (HSM) events, 6.14 and later; the host's headers may lack them. */
+#ifndef FAN_PRE_ACCESS
+#define FAN_PRE_ACCESS			0x00100000
+#endif
+#ifndef FAN_EVENT_INFO_TYPE_RANGE
+#define FAN_EVENT_INFO_TYPE_RANGE	6
+#endif
+struct zc_fan_range {
+	struct fanotify_event_info_header hdr;
+	__u32 pad;
+	__u64 offset;
+	__u64 count;
+};
+
+/*
+ * A fanotify listener answering every permission event in @mask with
+ * @answer, counting them, and keeping the last range an event named.
+ */
 struct listener {
 	int fan;
 	unsigned int answer;
+	__u64 mask;
 	int events;
+	__u64 offset, count;
 	pthread_t thread;
 };
+
+static void listener_range(struct listener *l, const struct fanotify_event_metadata *m)
+{
+	const char *info = (const char *)m + m->metadata_len;
+
+	while (info < (const char *)m + m->event_len) {
+		const struct zc_fan_range *rg = (const void *)info;
+
+		if (rg->hdr.info_type == FAN_EVENT_INFO_TYPE_RANGE) {
+			__atomic_store_n(&l->offset, rg->offset, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&l->count, rg->count, __ATOMIC_SEQ_CST);
+		}
+		if (!rg->hdr.len)
+			break;
+		info += rg->hdr.len;
+	}
+}
 
 static void *listener_main(void *arg)
 {
@@ -67,7 +103,8 @@ static void *listener_main(void *arg)
 		for (; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
 			struct fanotify_response r = { .fd = m->fd, .response = l->answer };
 
-			if (m->mask & FAN_ACCESS_PERM) {
+			listener_range(l, m);
+			if (m->mask & l->mask) {
 				__atomic_add_fetch(&l->events, 1, __ATOMIC_SEQ_CST);
 				if (write(l->fan, &r, sizeof(r)) != sizeof(r))
 					return NULL;
@@ -107,7 +144,7 @@ static void send_whole_file(struct __test_metadata *_metadata,
 
 TEST_F(access, fanotify_access_perm_decides)
 {
-	struct listener l = { .answer = FAN_DENY };
+	struct listener l = { .answer = FAN_DENY, .mask = FAN_ACCESS_PERM };
 	uint64_t sent = 0;
 	char buf[16];
 	int fd;
@@ -137,62 +174,6 @@ TEST_F(access, fanotify_access_perm_decides)
 	pthread_join(l.thread, NULL);
 }
 
-/* Pre-content (HSM) events, 6.14 and later; the host's headers may lack them. */
-#ifndef FAN_PRE_ACCESS
-#define FAN_PRE_ACCESS			0x00100000
-#endif
-#ifndef FAN_EVENT_INFO_TYPE_RANGE
-#define FAN_EVENT_INFO_TYPE_RANGE	6
-#endif
-struct zc_fan_range {
-	struct fanotify_event_info_header hdr;
-	__u32 pad;
-	__u64 offset;
-	__u64 count;
-};
-
-/* Allows every FAN_PRE_ACCESS event, keeping the last one's range. */
-struct hsm_listener {
-	int fan, events;
-	__u64 offset, count;
-	pthread_t thread;
-};
-
-static void *hsm_main(void *arg)
-{
-	struct hsm_listener *l = arg;
-	char buf[4096] __attribute__((aligned(8)));
-	ssize_t n;
-
-	while ((n = read(l->fan, buf, sizeof(buf))) > 0) {
-		struct fanotify_event_metadata *m = (void *)buf;
-
-		for (; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
-			struct fanotify_response r = { .fd = m->fd, .response = FAN_ALLOW };
-			char *info = (char *)m + m->metadata_len;
-
-			while (info < (char *)m + m->event_len) {
-				struct zc_fan_range *rg = (void *)info;
-
-				if (rg->hdr.info_type == FAN_EVENT_INFO_TYPE_RANGE) {
-					__atomic_store_n(&l->offset, rg->offset, __ATOMIC_SEQ_CST);
-					__atomic_store_n(&l->count, rg->count, __ATOMIC_SEQ_CST);
-				}
-				if (!rg->hdr.len)
-					break;
-				info += rg->hdr.len;
-			}
-			if (m->mask & FAN_PRE_ACCESS) {
-				__atomic_add_fetch(&l->events, 1, __ATOMIC_SEQ_CST);
-				if (write(l->fan, &r, sizeof(r)) != sizeof(r))
-					return NULL;
-			}
-			close(m->fd);
-		}
-	}
-	return NULL;
-}
-
 /*
  * A hierarchical storage manager fills a file's content on demand from
  * FAN_PRE_ACCESS, for the range the event names: a send must name the
@@ -205,7 +186,7 @@ static void *hsm_main(void *arg)
 TEST_F(access, pre_access_range_is_sendfiles)
 {
 	const __u64 len = 3ULL << 30;
-	struct hsm_listener l = { 0 };
+	struct listener l = { .answer = FAN_ALLOW, .mask = FAN_PRE_ACCESS };
 	__u64 sf_off, sf_count;
 	struct zc_reader r = { 0 };
 	uint64_t sent = 0;
@@ -222,7 +203,7 @@ TEST_F(access, pre_access_range_is_sendfiles)
 		close(l.fan);
 		SKIP(return, "no FAN_PRE_ACCESS on ext4 before 6.14 (%s)", strerror(errno));
 	}
-	ASSERT_EQ(0, pthread_create(&l.thread, NULL, hsm_main, &l));
+	ASSERT_EQ(0, pthread_create(&l.thread, NULL, listener_main, &l));
 	/* Opened after the mark: pre-content events are decided at open. */
 	fd = open(self->path, O_RDONLY);
 	ASSERT_LE(0, fd);
