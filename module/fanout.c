@@ -272,10 +272,22 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 		t[i].error = 0;
 		ft[i].start = t[i].bytes_sent;
 		ft[i].sock = sockfd_lookup(t[i].sock_fd, &err);
-		if (!ft[i].sock) {
+		if (!ft[i].sock)
 			t[i].error = -err;
+	}
+	ret = zc_fan_distinct(args, ft);
+	if (!ret && (args->flags & ZCOPY_SEND_NOTIFY) && !ZC_CAN_NOTIFY)
+		ret = -EOPNOTSUPP;
+	if (ret)
+		goto out_socks;
+	/*
+	 * Classified once the call can no longer be refused for its
+	 * arguments: a socket's pending error is consumed here and must
+	 * reach the caller, in that target's @error.
+	 */
+	for (i = 0; i < args->nr_targets; i++) {
+		if (!ft[i].sock)
 			continue;
-		}
 		err = zc_sock_classify(ft[i].sock, &ft[i].kind);
 		if (!err)
 			err = zc_access_send(ft[i].sock, ft[i].kind,
@@ -285,13 +297,8 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 		else
 			ft[i].active = t[i].bytes_sent < args->length;
 	}
-
-	ret = zc_fan_distinct(args, ft);
-	if (ret)
-		goto out_socks;
 	if (args->flags & ZCOPY_SEND_NOTIFY)
-		ret = ZC_CAN_NOTIFY ? zc_fan_notify_create(args, t, ft, nq) :
-				      -EOPNOTSUPP;
+		ret = zc_fan_notify_create(args, t, ft, nq);
 	if (!ret) {
 		ret = zc_fan_loop(stats, args, t, ft, file, &progress);
 		zc_access_account(zc_fan_read(args, t, ft), progress);

@@ -23,6 +23,21 @@
 #include "compat.h"
 #include "sock.h"
 
+/*
+ * A TCP or UDP socket that cannot be sent to says why first: the error it
+ * has pending (ECONNRESET after the peer's reset, ETIMEDOUT, ECONNREFUSED),
+ * consumed as sendfile(2) consumes it (sk_stream_error() and
+ * sk_stream_wait_connect() for TCP, sock_alloc_send_pskb() for UDP), so
+ * that the caller learns the reset rather than EPIPE, and a later recv()
+ * does not report it again.  A UNIX socket has no such error to give.
+ */
+static int zc_sock_refuse(struct sock *sk, int err)
+{
+	int pending = sk->sk_family == AF_UNIX ? 0 : sock_error(sk);
+
+	return pending ? pending : err;
+}
+
 int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind)
 {
 	struct sock *sk = sock->sk;
@@ -32,7 +47,7 @@ int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind)
 		return -ENOTCONN;
 	/* As send(2): a socket shut down for writing is EPIPE, not ENOTCONN. */
 	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
-		return -EPIPE;
+		return zc_sock_refuse(sk, -EPIPE);
 	state = READ_ONCE(sk->sk_state);
 	switch (sk->sk_family) {
 	case AF_INET:
@@ -40,7 +55,7 @@ int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind)
 		if (sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP) {
 			/* Close-wait: the peer is done sending, we are not. */
 			if (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT)
-				return -ENOTCONN;
+				return zc_sock_refuse(sk, -ENOTCONN);
 			*kind = sk->sk_family == AF_INET ? ZC_SOCK_TCP4 : ZC_SOCK_TCP6;
 			return 0;
 		}

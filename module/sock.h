@@ -15,6 +15,7 @@ enum zc_sock_kind {
 	ZC_SOCK_UNIX,
 };
 
+/* 0, or why @sock cannot be sent to: its pending error is consumed then. */
 int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind);
 enum zc_counter zc_sock_sends_counter(enum zc_sock_kind kind);
 size_t zc_sock_max_send(struct socket *sock, enum zc_sock_kind kind);

@@ -326,15 +326,21 @@ struct zcopy_send {
  *                   call is restarted instead if the handler has
  *                   SA_RESTART).
  *  * EPIPE        - the socket is shut down for writing or the peer
- *                   closed (no SIGPIPE is raised).
+ *                   closed (no SIGPIPE is raised).  A TCP or UDP socket
+ *                   whose connection ended with an error (the peer's
+ *                   reset, a timeout, an ICMP error) returns that error
+ *                   instead, once (ECONNRESET, ETIMEDOUT, ECONNREFUSED,
+ *                   ...), and it is consumed, as sendfile(2) consumes
+ *                   it: a later recv(2) does not return it again.
  *  * EIO          - the first page of the range could not be read.  A
  *                   page that cannot be read after others ends the call
  *                   with 0 and those pages' bytes in @bytes_sent, as
  *                   read(2) returns a short count; the call at that page
  *                   gets the EIO.
  *  * ENOMEM       - out of memory.
- *  * ECONNRESET, ENOBUFS, EMSGSIZE, EHOSTUNREACH, ENETUNREACH,
- *    ECONNREFUSED - passed on from the socket, as send(2) returns them.
+ *  * ECONNRESET, ETIMEDOUT, ENOBUFS, EMSGSIZE, EHOSTUNREACH,
+ *    ENETUNREACH, ECONNREFUSED - passed on from the socket, as send(2)
+ *    returns them (see EPIPE).
  */
 #define ZCOPY_IOC_SEND		_IOWR(ZCOPY_IOCTL_MAGIC, 0x01, struct zcopy_send)
 
@@ -580,7 +586,7 @@ struct zcopy_sendv {
  *  * EBADF        - a file segment's @fd is not open for reading, or
  *                   @sock_fd is not an open descriptor.
  *  * ENOTSOCK, EAFNOSUPPORT, ENOTCONN, EPIPE, EXDEV, EAGAIN, EINTR, EIO,
- *    ENOMEM, ECONNRESET, ENOBUFS - as for ZCOPY_IOC_SEND.
+ *    ENOMEM, ECONNRESET, ETIMEDOUT, ENOBUFS - as for ZCOPY_IOC_SEND.
  *  * EOPNOTSUPP   - the socket is UDP, or not TCP or UNIX stream.
  */
 #define ZCOPY_IOC_SENDV		_IOWR(ZCOPY_IOCTL_MAGIC, 0x04, struct zcopy_sendv)
