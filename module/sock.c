@@ -231,11 +231,12 @@ enum zc_counter zc_sock_copy_reason(struct socket *sock, enum zc_sock_kind kind,
 	if (kind == ZC_SOCK_UNIX)
 		return ZC_BYTES_BY_REF;
 	/*
-	 * An upper layer protocol (kTLS) encrypts into its own buffers, and
-	 * a sockmap's sk_msg layer copies (see zc_sock_tcp_own_send()).
+	 * kTLS with a transmit key encrypts into its own buffers, and a
+	 * sockmap's sk_msg layer copies (see zc_sock_tcp_own_send()).  The
+	 * TLS ULP with no transmit key (a receive key only, or none yet)
+	 * keeps TCP's own sendmsg, and the pages go by reference.
 	 */
-	if (kind != ZC_SOCK_UDP &&
-	    (inet_csk(sk)->icsk_ulp_ops || !zc_sock_tcp_own_send(sk)))
+	if (kind != ZC_SOCK_UDP && !zc_sock_tcp_own_send(sk))
 		return ZC_BYTES_COPIED_UNSPLICEABLE;
 	dst = sk_dst_get(sk);
 	if (dst) {

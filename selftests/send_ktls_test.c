@@ -18,6 +18,9 @@
  * sendmsg and TCP itself finishes the whole batch in the clear (as it
  * would a write(2)), so there the bound is one batch.
  *
+ * And a socket with the TLS ULP but only a receive key sends by
+ * reference (receive_key_only_sends_by_reference).
+ *
  * Needs kTLS with AES-GCM-128 (the tls module loaded, gcm(aes)): skips
  * without it.
  */
@@ -232,6 +235,39 @@ TEST_F_TIMEOUT(ktls, installed_while_send_waits, 600)
 	EXPECT_TRUE(ok) TH_LOG("decrypted byte %llu is not the file's", plain + pos - 1);
 	free(dec);
 	free(buf);
+}
+
+/*
+ * The TLS ULP with a receive key only keeps TCP's own sendmsg: the file
+ * goes out in the clear and by reference, so ZCOPY_SEND_STRICT must not
+ * refuse it and bytes_by_reference counts every byte (before session 15
+ * any ULP counted as a copy, and STRICT said EXDEV).
+ */
+TEST_F_TIMEOUT(ktls, receive_key_only_sends_by_reference, 300)
+{
+	struct zc_reader r = { 0 };
+	long long ref = zc_fd_counter(self->dev, "bytes_by_reference");
+	struct zcopy_send a = {
+		.size = sizeof(a), .file_fd = self->fd, .sock_fd = self->tx,
+		.flags = ZCOPY_SEND_STRICT,
+	};
+	uint64_t pos = 0;
+
+	ASSERT_EQ(0, ktls_install(self->tx, TLS_RX));
+	ASSERT_EQ(0, zc_reader_start(&r, self->rx, 0));
+	while (pos < LEN) {
+		a.offset = pos;
+		a.length = LEN - pos;
+		ASSERT_EQ(0, ioctl(self->dev, ZCOPY_IOC_SEND, &a))
+			TH_LOG("at %llu: %s", (unsigned long long)pos, strerror(errno));
+		ASSERT_LT(0, a.bytes_sent);
+		pos += a.bytes_sent;
+	}
+	shutdown(self->tx, SHUT_WR);
+	zc_reader_join(&r);
+	EXPECT_EQ(LEN, r.got);
+	EXPECT_EQ(-1, r.first_bad);
+	EXPECT_EQ(ref + (long long)LEN, zc_fd_counter(self->dev, "bytes_by_reference"));
 }
 
 TEST_HARNESS_MAIN

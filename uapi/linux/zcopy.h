@@ -145,8 +145,9 @@ struct zcopy_send {
  * ZCOPY_SEND_STRICT: fail with EXDEV instead of letting the stack copy
  *	the data with the CPU (route without scatter-gather, software
  *	checksum, or a socket that cannot take pages by reference on this
- *	kernel, such as TCP under kTLS or in a sockmap with an sk_msg
- *	program, whose layer copies the data).  Without it such a call
+ *	kernel, such as TCP under kTLS with a transmit key or in a sockmap
+ *	with an sk_msg program, whose layer copies the data; kTLS with a
+ *	receive key only sends by reference).  Without it such a call
  *	still sends, and the copy and its
  *	reason are counted.  The check is made before each batch is queued,
  *	so an EXDEV is only returned when nothing was queued (a route that
