@@ -27,6 +27,7 @@ struct zc_fan_target {
 	struct socket *sock;
 	enum zc_sock_kind kind;
 	bool active;		/* may take more in this call */
+	bool refused;		/* its socket refused: its @error says why */
 	u64 start;		/* its bytes_sent when the call began */
 	struct zc_notif *notif;	/* with ZCOPY_SEND_NOTIFY */
 };
@@ -162,25 +163,21 @@ err_view:
 }
 
 /*
- * A notifying fan-out: one completion object per target that can take
- * bytes; a target that cannot notify (not TCP) is left out with its errno.
+ * A notifying fan-out: one completion object per target, made before the
+ * targets are classified.  Classifying consumes a socket's pending error,
+ * which must then reach the caller in that target's @error: an ENOMEM
+ * after it would lose it.  Records of targets that take nothing are
+ * cancelled at the end of the call.
  */
 static int zc_fan_notify_create(const struct zcopy_fanout *args,
-				struct zcopy_target *t, struct zc_fan_target *ft,
+				struct zc_fan_target *ft,
 				struct zc_notify_queue *nq)
 {
 	unsigned int i;
-	int err;
 
 	for (i = 0; i < args->nr_targets; i++) {
-		if (!ft[i].active)
+		if (!ft[i].sock)
 			continue;
-		err = zc_send_check_notify(ft[i].kind);
-		if (err) {
-			t[i].error = -err;
-			ft[i].active = false;
-			continue;
-		}
 		ft[i].notif = zc_notif_create(nq, args->cookie, i);
 		if (!ft[i].notif)
 			return -ENOMEM;
@@ -203,6 +200,34 @@ static void zc_fan_mark_eof(const struct zcopy_fanout *args, struct zcopy_target
 		if (ft[i].active && !t[i].error && t[i].bytes_sent == ft[i].start &&
 		    args->offset + t[i].bytes_sent >= isize)
 			t[i].error = ENODATA;
+}
+
+/*
+ * A call that fails before any target took bytes (out of memory, a read
+ * error, a signal) after a socket refused it: that socket's @error may be
+ * its pending error, consumed, which the caller must still get.  So the
+ * call returns 0 and the targets that could have taken bytes get the
+ * call's errno in their @error instead.  Without a refused socket the call
+ * fails as it would have.
+ */
+static int zc_fan_fail_targets(const struct zcopy_fanout *args,
+			       struct zcopy_target *t,
+			       const struct zc_fan_target *ft, int err)
+{
+	bool refused = false;
+	unsigned int i;
+
+	for (i = 0; i < args->nr_targets; i++)
+		refused |= ft[i].refused;
+	if (!refused)
+		return err;
+	if (err == -ERESTARTSYS)
+		err = -EINTR;	/* not restarted: the refusals are reported */
+	for (i = 0; i < args->nr_targets; i++)
+		if (ft[i].sock && !ft[i].refused && !t[i].error &&
+		    t[i].bytes_sent < args->length)
+			t[i].error = -err;
+	return 0;
 }
 
 /* Bytes of the file the call read: the most any one target took. */
@@ -276,40 +301,47 @@ int zc_fanout(struct zc_stats *stats, const struct zcopy_fanout *args,
 			t[i].error = -err;
 	}
 	ret = zc_fan_distinct(args, ft);
-	if (!ret && (args->flags & ZCOPY_SEND_NOTIFY) && !ZC_CAN_NOTIFY)
-		ret = -EOPNOTSUPP;
 	if (ret)
 		goto out_socks;
+	if (args->flags & ZCOPY_SEND_NOTIFY) {
+		ret = ZC_CAN_NOTIFY ? zc_fan_notify_create(args, ft, nq) : -EOPNOTSUPP;
+		if (ret)
+			goto out_notify;
+	}
 	/*
 	 * Classified once the call can no longer be refused for its
-	 * arguments: a socket's pending error is consumed here and must
-	 * reach the caller, in that target's @error.
+	 * arguments or fail for memory: a socket's pending error is consumed
+	 * here and must reach the caller, in that target's @error.  A target
+	 * that cannot notify (not TCP) is left out with EOPNOTSUPP.
 	 */
 	for (i = 0; i < args->nr_targets; i++) {
 		if (!ft[i].sock)
 			continue;
-		err = zc_sock_classify(ft[i].sock, &ft[i].kind);
+		err = zc_send_check_kind(ft[i].sock, args->flags, true);
+		if (!err)
+			err = zc_sock_classify(ft[i].sock, &ft[i].kind);
 		if (!err)
 			err = zc_access_send(ft[i].sock, ft[i].kind,
 					     args->length - t[i].bytes_sent);
-		if (err)
+		if (err) {
 			t[i].error = -err;
-		else
+			ft[i].refused = true;
+		} else {
 			ft[i].active = t[i].bytes_sent < args->length;
-	}
-	if (args->flags & ZCOPY_SEND_NOTIFY)
-		ret = zc_fan_notify_create(args, t, ft, nq);
-	if (!ret) {
-		ret = zc_fan_loop(stats, args, t, ft, file, &progress);
-		zc_access_account(zc_fan_read(args, t, ft), progress);
-		if (!ret)
-			zc_fan_mark_eof(args, t, ft, i_size_read(file_inode(file)));
-		/* What reached a socket is reported per target, not as an error. */
-		if (progress) {
-			zc_access_read_done(file);
-			ret = 0;
 		}
 	}
+	ret = zc_fan_loop(stats, args, t, ft, file, &progress);
+	zc_access_account(zc_fan_read(args, t, ft), progress);
+	if (!ret)
+		zc_fan_mark_eof(args, t, ft, i_size_read(file_inode(file)));
+	/* What reached a socket is reported per target, not as an error. */
+	if (progress) {
+		zc_access_read_done(file);
+		ret = 0;
+	} else if (ret) {
+		ret = zc_fan_fail_targets(args, t, ft, ret);
+	}
+out_notify:
 	zc_fan_notify_finish(args, t, ft);
 out_socks:
 	for (i = 0; i < args->nr_targets; i++) {

@@ -225,6 +225,27 @@ static int zc_send_check_sendfile(struct file *file, struct socket *sock,
 	return 0;
 }
 
+/*
+ * What @flags refuse of the socket's kind (not TCP for ZCOPY_SEND_NOTIFY
+ * and ZCOPY_SEND_SENDFILE, UDP where @udp_ok is false), judged before
+ * zc_sock_classify() consumes the socket's pending error: a call refused
+ * for the kind of socket leaves the socket as it was.  A socket of a kind
+ * zcopy does not send to is left to zc_sock_classify().
+ */
+int zc_send_check_kind(struct socket *sock, u32 flags, bool udp_ok)
+{
+	enum zc_sock_kind kind;
+
+	if (zc_sock_kind(sock, &kind))
+		return 0;
+	if (flags & (ZCOPY_SEND_NOTIFY | ZCOPY_SEND_SENDFILE) &&
+	    kind != ZC_SOCK_TCP4 && kind != ZC_SOCK_TCP6)
+		return -EOPNOTSUPP;
+	if (!udp_ok && kind == ZC_SOCK_UDP)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 	    struct zc_notify_queue *nq)
 {
@@ -247,7 +268,9 @@ int zc_send(struct zc_stats *stats, struct zcopy_send *args,
 	c.sock = sockfd_lookup(args->sock_fd, &ret);
 	if (!c.sock)
 		goto err_file;
-	ret = zc_sock_classify(c.sock, &c.kind);
+	ret = zc_send_check_kind(c.sock, args->flags, true);
+	if (!ret)
+		ret = zc_sock_classify(c.sock, &c.kind);
 	if (!ret && (args->flags & ZCOPY_SEND_SENDFILE))
 		ret = zc_send_check_sendfile(file, c.sock, c.kind);
 	if (!ret)

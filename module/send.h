@@ -39,6 +39,7 @@ unsigned int zc_send_max_batch_pages(void);
 
 enum zc_sock_kind;
 int zc_send_check_notify(enum zc_sock_kind kind);
+int zc_send_check_kind(struct socket *sock, u32 flags, bool udp_ok);
 
 struct zcopy_fanout;
 struct zcopy_target;

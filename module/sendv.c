@@ -145,9 +145,9 @@ long zc_ioctl_sendv(struct zc_file *zf, void __user *uarg)
 	c.sock = sockfd_lookup(args.sock_fd, &ret);
 	if (!c.sock)
 		goto err_files;
-	ret = zc_sock_classify(c.sock, &c.kind);
-	if (!ret && c.kind == ZC_SOCK_UDP)
-		ret = -EOPNOTSUPP;
+	ret = zc_send_check_kind(c.sock, args.flags, false);
+	if (!ret)
+		ret = zc_sock_classify(c.sock, &c.kind);
 	if (!ret)
 		ret = zc_access_send(c.sock, c.kind, U64_MAX);
 	if (ret)

@@ -38,30 +38,20 @@ static int zc_sock_refuse(struct sock *sk, int err)
 	return pending ? pending : err;
 }
 
-int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind)
+int zc_sock_kind(struct socket *sock, enum zc_sock_kind *kind)
 {
 	struct sock *sk = sock->sk;
-	int state;
 
 	if (!sk)
 		return -ENOTCONN;
-	/* As send(2): a socket shut down for writing is EPIPE, not ENOTCONN. */
-	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
-		return zc_sock_refuse(sk, -EPIPE);
-	state = READ_ONCE(sk->sk_state);
 	switch (sk->sk_family) {
 	case AF_INET:
 	case AF_INET6:
 		if (sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP) {
-			/* Close-wait: the peer is done sending, we are not. */
-			if (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT)
-				return zc_sock_refuse(sk, -ENOTCONN);
 			*kind = sk->sk_family == AF_INET ? ZC_SOCK_TCP4 : ZC_SOCK_TCP6;
 			return 0;
 		}
 		if (sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP) {
-			if (state != TCP_ESTABLISHED)
-				return -ENOTCONN;
 			*kind = ZC_SOCK_UDP;
 			return 0;
 		}
@@ -69,12 +59,36 @@ int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind)
 	case AF_UNIX:
 		if (sk->sk_type != SOCK_STREAM)
 			return -EOPNOTSUPP;
-		if (state != TCP_ESTABLISHED)
-			return -ENOTCONN;
 		*kind = ZC_SOCK_UNIX;
 		return 0;
 	default:
 		return -EAFNOSUPPORT;
+	}
+}
+
+int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind)
+{
+	struct sock *sk = sock->sk;
+	int state, ret;
+
+	if (!sk)
+		return -ENOTCONN;
+	/* As send(2): a socket shut down for writing is EPIPE, not ENOTCONN. */
+	if (READ_ONCE(sk->sk_shutdown) & SEND_SHUTDOWN)
+		return zc_sock_refuse(sk, -EPIPE);
+	ret = zc_sock_kind(sock, kind);
+	if (ret)
+		return ret;
+	state = READ_ONCE(sk->sk_state);
+	switch (*kind) {
+	case ZC_SOCK_TCP4:
+	case ZC_SOCK_TCP6:
+		/* Close-wait: the peer is done sending, we are not. */
+		if (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT)
+			return zc_sock_refuse(sk, -ENOTCONN);
+		return 0;
+	default:	/* UDP and UNIX stream: connected */
+		return state == TCP_ESTABLISHED ? 0 : -ENOTCONN;
 	}
 }
 

@@ -15,6 +15,8 @@ enum zc_sock_kind {
 	ZC_SOCK_UNIX,
 };
 
+/* @sock's kind by family, type and protocol alone: nothing is consumed. */
+int zc_sock_kind(struct socket *sock, enum zc_sock_kind *kind);
 /* 0, or why @sock cannot be sent to: its pending error is consumed then. */
 int zc_sock_classify(struct socket *sock, enum zc_sock_kind *kind);
 enum zc_counter zc_sock_sends_counter(enum zc_sock_kind kind);

@@ -7,9 +7,13 @@
  * Afterwards no page is pinned.  Needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC
  * and CONFIG_FAULT_INJECTION_DEBUG_FS (the debug kernel); elsewhere it is
  * skipped with that reason, unless ZC_REQUIRE_FAULT_INJECTION=1 makes the
- * absence a failure.
+ * absence a failure.  A second test fails each allocation of a call in
+ * turn and checks that a socket's pending error is never lost.
  */
 #include <errno.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -204,6 +208,194 @@ TEST_F_TIMEOUT(fault, send_under_failing_allocations, 900)
 		}
 		EXPECT_EQ(ok, records);
 	}
+}
+
+/*
+ * A socket's pending error is reported once, whatever allocation fails.
+ * A call that classifies a socket consumes its pending error (as
+ * sendfile(2) does) and must then hand it to the caller; failing with
+ * ENOMEM after that loses it: the caller sees neither the error nor, on
+ * its next call or getsockopt(SO_ERROR), the socket's.  Each round breaks
+ * a fresh connection with the peer's reset and makes the call with its
+ * Nth fault-injection point failing (/proc/thread-self/fail-nth), N = 1,
+ * 2, ... until a call gets through without reaching the Nth: then every
+ * allocation of the call has been failed once.  A notifying fan-out to
+ * the reset socket and a healthy one lost the reset this way until
+ * session 16 (its completion records were allocated after the targets
+ * were classified).
+ */
+#define ONCE_LEN	(64u << 10)	/* more than a batch keeps inline */
+#define ONCE_ROUNDS	200
+
+FIXTURE(once) {
+	int file;
+	char path[64];
+};
+
+FIXTURE_VARIANT(once) {
+	enum zc_send_mode mode;	/* ZC_BY_FANOUT here: notifying, two targets */
+};
+
+FIXTURE_VARIANT_ADD(once, send) { .mode = ZC_BY_SEND };
+FIXTURE_VARIANT_ADD(once, send_notify) { .mode = ZC_BY_SEND_NOTIFY };
+FIXTURE_VARIANT_ADD(once, fanout_notify) { .mode = ZC_BY_FANOUT };
+FIXTURE_VARIANT_ADD(once, sendv) { .mode = ZC_BY_SENDV };
+
+FIXTURE_SETUP(once)
+{
+	if (access(DBG "failslab/ignore-gfp-wait", W_OK) ||
+	    access(DBG "fail_page_alloc/ignore-gfp-wait", W_OK) ||
+	    access("/proc/thread-self/fail-nth", W_OK)) {
+		const char *req = getenv("ZC_REQUIRE_FAULT_INJECTION");
+
+		ASSERT_FALSE(req && !strcmp(req, "1"))
+			TH_LOG("fault injection is required here but missing");
+		SKIP(return, "kernel without fail-nth or failslab/fail_page_alloc debugfs");
+	}
+	/* Only fail-nth injects: no random failures, no stack traces. */
+	ASSERT_EQ(0, put(DBG "failslab/probability", "0"));
+	ASSERT_EQ(0, put(DBG "fail_page_alloc/probability", "0"));
+	ASSERT_EQ(0, put(DBG "failslab/verbose", "0"));
+	ASSERT_EQ(0, put(DBG "fail_page_alloc/verbose", "0"));
+	/* GFP_KERNEL allocations, which are zcopy's, are failed too. */
+	ASSERT_EQ(0, put(DBG "failslab/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, put(DBG "fail_page_alloc/ignore-gfp-wait", "N"));
+	snprintf(self->path, sizeof(self->path), ZC_SCRATCH "/once.%d", getpid());
+	self->file = zc_make_file(self->path, ONCE_LEN);
+	ASSERT_LE(0, self->file);
+}
+
+FIXTURE_TEARDOWN(once)
+{
+	if (self->path[0])
+		unlink(self->path);
+}
+
+/* Fail this thread's @n-th fault-injection point from now on (0: none). */
+static int fail_nth(int fd, int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -1;
+}
+
+/* 0 if the armed fault was injected, > 0 if the call never reached it. */
+static int fail_nth_left(int fd)
+{
+	char buf[16] = "";
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return -1;
+	return atoi(buf);
+}
+
+struct once_call {
+	int err;		/* the call's -errno, or 0 */
+	int reported;		/* ECONNRESET reached the caller */
+	uint64_t sent;		/* bytes claimed for the reset socket */
+	uint64_t good;		/* bytes claimed for the healthy one (fan-out) */
+};
+
+static void once_call(int dev, int file, int reset, int good,
+		      enum zc_send_mode mode, struct once_call *c)
+{
+	struct zcopy_target t[2] = { { .sock_fd = reset }, { .sock_fd = good } };
+	struct zcopy_fanout f = {
+		.size = sizeof(f), .flags = ZCOPY_SEND_NOTIFY, .file_fd = file,
+		.nr_targets = 2, .length = ONCE_LEN, .targets = (uintptr_t)t,
+		.cookie = 1,
+	};
+
+	memset(c, 0, sizeof(*c));
+	if (mode != ZC_BY_FANOUT) {
+		c->err = zc_send_by(dev, file, reset, mode, 0, ONCE_LEN, 1, &c->sent);
+		c->reported = c->err == -ECONNRESET;
+		return;
+	}
+	c->err = ioctl(dev, ZCOPY_IOC_FANOUT, &f) ? -errno : 0;
+	if (!c->err) {
+		c->reported = t[0].error == ECONNRESET;
+		c->sent = t[0].bytes_sent;
+		c->good = t[1].bytes_sent;
+	}
+}
+
+/* The healthy target's peer has exactly @len bytes, the file's first. */
+static int got_exactly(int rx, uint64_t len)
+{
+	static unsigned char buf[ONCE_LEN + 1];
+	ssize_t n = len ? recv(rx, buf, len, MSG_WAITALL) : 0;
+
+	if (n != (ssize_t)len)
+		return 0;
+	for (uint64_t i = 0; i < len; i++)
+		if (buf[i] != zc_pattern(i))
+			return 0;
+	return recv(rx, buf, 1, MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
+TEST_F_TIMEOUT(once, pending_error_reported_once, 600)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	int nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	int n, left = 0, injected = 0;
+
+	ASSERT_LE(0, nth);
+	for (n = 1; n <= ONCE_ROUNDS && !left; n++) {
+		struct pollfd p = { .events = POLLHUP };
+		int dev, tx, rx, gtx = -1, grx = -1, so_err = 0;
+		socklen_t len = sizeof(so_err);
+		struct once_call c;
+
+		/* A fresh device: no completion record of an earlier round. */
+		dev = open(ZC_DEV, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, dev);
+		ASSERT_EQ(0, zc_tcp_pair(AF_INET, &tx, &rx));
+		ASSERT_EQ(0, setsockopt(rx, SOL_SOCKET, SO_LINGER, &l, sizeof(l)));
+		ASSERT_EQ(0, close(rx));
+		p.fd = tx;
+		ASSERT_EQ(1, poll(&p, 1, 10000));
+		if (variant->mode == ZC_BY_FANOUT)
+			ASSERT_EQ(0, zc_tcp_pair(AF_INET, &gtx, &grx));
+
+		ASSERT_EQ(0, fail_nth(nth, n));
+		once_call(dev, self->file, tx, gtx, variant->mode, &c);
+		left = fail_nth_left(nth);
+		ASSERT_EQ(0, fail_nth(nth, 0));
+		ASSERT_LE(0, left);
+		injected += !left;
+
+		ASSERT_EQ(0, getsockopt(tx, SOL_SOCKET, SO_ERROR, &so_err, &len));
+		/* Either the call said ECONNRESET or the socket still holds it. */
+		EXPECT_EQ(1, c.reported + (so_err == ECONNRESET))
+			TH_LOG("fault %d: call %d (%s), reported %d, SO_ERROR %d",
+			       n, c.err, strerror(-c.err), c.reported, so_err);
+		EXPECT_EQ(0, c.sent);
+		if (!c.reported)
+			EXPECT_TRUE(c.err == -ENOMEM || c.err == -EFAULT)
+				TH_LOG("fault %d: call %d (%s)", n, c.err, strerror(-c.err));
+		if (gtx >= 0) {
+			EXPECT_TRUE(got_exactly(grx, c.good))
+				TH_LOG("fault %d: the healthy target's bytes", n);
+			close(gtx);
+			close(grx);
+		}
+		close(tx);
+		close(dev);
+	}
+	close(nth);
+	TH_LOG("%d of %d calls had a fault injected", injected, n - 1);
+	/* The last call ran clean: every injection point was failed once. */
+	EXPECT_LT(0, left);
+	/*
+	 * A fan-out allocates before it classifies (its targets' state, their
+	 * records); SEND and SENDV may refuse the reset socket allocating
+	 * nothing, and then have no fault to take.
+	 */
+	if (variant->mode == ZC_BY_FANOUT)
+		EXPECT_LT(2, injected);
+	EXPECT_EQ(0, zc_counter("pages_pinned"));
 }
 
 TEST_HARNESS_MAIN

@@ -156,7 +156,7 @@ FIXTURE(sockerr) {
 
 FIXTURE_VARIANT(sockerr) {
 	enum scenario s;
-	bool udp;	/* SENDV takes no UDP socket (EOPNOTSUPP) */
+	bool udp;	/* SENDV takes no UDP socket (EOPNOTSUPP), nor its error */
 };
 
 FIXTURE_VARIANT_ADD(sockerr, tcp_peer_reset) { .s = TCP_PEER_RESET };
@@ -197,14 +197,64 @@ TEST_F(sockerr, answers_as_sendfile)
 	ASSERT_GT(0, want.first);
 	ASSERT_GT(0, want.second);
 	for (how = BY_SEND; how <= BY_SENDV; how++) {
-		if (how == BY_SENDV && variant->udp)
-			continue;
 		ASSERT_EQ(0, run(self->dev, self->fd, variant->s, how, &got));
+		if (how == BY_SENDV && variant->udp) {
+			/* Refused for its kind, the socket keeps its error for recv. */
+			EXPECT_EQ(-EOPNOTSUPP, got.first);
+			EXPECT_EQ(-ECONNREFUSED, got.recv);
+			EXPECT_EQ(-EOPNOTSUPP, got.second);
+			continue;
+		}
 		EXPECT_EQ(want.first, got.first) TH_LOG("%s: first call", how_name[how]);
 		EXPECT_EQ(want.recv, got.recv) TH_LOG("%s: recv after it", how_name[how]);
 		EXPECT_EQ(want.second, got.second) TH_LOG("%s: second call", how_name[how]);
 	}
 	EXPECT_EQ(by_ref, zc_fd_counter(self->dev, "bytes_by_reference"));
+}
+
+/*
+ * A call refused for the socket's kind (ZCOPY_SEND_NOTIFY or
+ * ZCOPY_SEND_SENDFILE to a UDP socket, a fan-out's notifying target)
+ * says EOPNOTSUPP and leaves the socket's pending error for the next
+ * recv(), as it leaves everything else: it consumed it until session 16.
+ */
+TEST(refused_for_its_kind_keeps_the_error)
+{
+	static const char *const name[] = { "SEND|NOTIFY", "SEND|SENDFILE", "FANOUT|NOTIFY" };
+	int dev = open(ZC_DEV, O_RDWR), file;
+	char path[64], c;
+
+	ASSERT_LE(0, dev);
+	snprintf(path, sizeof(path), ZC_SCRATCH "/sockerr-kind.%d", getpid());
+	file = zc_make_file(path, LEN);
+	ASSERT_LE(0, file);
+	for (int i = 0; i < 3; i++) {
+		struct zcopy_send r = {
+			.size = sizeof(r), .file_fd = file, .length = LEN,
+			.flags = i == 1 ? ZCOPY_SEND_SENDFILE : ZCOPY_SEND_NOTIFY,
+		};
+		struct zcopy_target t = { 0 };
+		struct zcopy_fanout f = {
+			.size = sizeof(f), .flags = ZCOPY_SEND_NOTIFY, .file_fd = file,
+			.nr_targets = 1, .length = LEN, .targets = (uintptr_t)&t,
+		};
+		int tx, keep, err;
+
+		ASSERT_EQ(0, make_broken(UDP_REFUSED_SHUT_WR, &tx, &keep));
+		r.sock_fd = t.sock_fd = tx;
+		if (i < 2)
+			err = ioctl(dev, ZCOPY_IOC_SEND, &r) ? errno : 0;
+		else
+			err = ioctl(dev, ZCOPY_IOC_FANOUT, &f) ? errno : t.error;
+		EXPECT_EQ(EOPNOTSUPP, err) TH_LOG("%s: %s", name[i], strerror(err));
+		EXPECT_EQ(-1, recv(tx, &c, 1, MSG_DONTWAIT));
+		EXPECT_EQ(ECONNREFUSED, errno) TH_LOG("%s: recv after it", name[i]);
+		close(tx);
+	}
+	EXPECT_EQ(0, zc_fd_counter(dev, "pages_pinned"));
+	close(file);
+	unlink(path);
+	close(dev);
 }
 
 TEST_HARNESS_MAIN

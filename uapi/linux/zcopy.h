@@ -207,7 +207,9 @@ struct zcopy_send {
  * holds fewer pages than a datagram spans: the module parameter
  * max_batch_pages set that low, the module-wide pin limit reached (see
  * ZCOPY_IOC_SEND), or a ZCOPY_IOC_FANOUT target that resumes in the
- * middle of the others' batch.
+ * middle of the others' batch.  On a socket corked with UDP_CORK no
+ * datagram ends: each call's data joins the corked datagram until the
+ * cork is removed, as send(2)'s data does.
  */
 #define ZCOPY_UDP_DATAGRAM_MAX	65507
 
@@ -317,15 +319,20 @@ struct zcopy_send {
  *                   (or is TCP under kTLS or an sk_msg program, see
  *                   ZCOPY_SEND_NOTIFY) or the kernel lacks msghdr.msg_ubuf (no
  *                   ZCOPY_FEATURE_NOTIFY), or ZCOPY_SEND_SENDFILE is
- *                   set and the socket is not TCP.
+ *                   set and the socket is not TCP.  A pending socket
+ *                   error (see EPIPE) is left for the next call or
+ *                   recv(2).
  *  * ENOTCONN     - the socket is not connected (e.g. listening).
  *  * EXDEV        - ZCOPY_SEND_STRICT is set and the stack would copy.
  *  * EAGAIN       - the socket is non-blocking and its send buffer is
- *                   full, or ZCOPY_SEND_NODISKIO is set and the first
- *                   page is not in the page cache.
- *  * EINTR        - a signal arrived before anything was queued (the
+ *                   full, or its send timeout (SO_SNDTIMEO) expired
+ *                   before anything was queued, or ZCOPY_SEND_NODISKIO
+ *                   is set and the first page is not in the page cache.
+ *  * EINTR        - a signal arrived before anything was queued.  The
  *                   call is restarted instead if the handler has
- *                   SA_RESTART).
+ *                   SA_RESTART and the socket has no send timeout; one
+ *                   with SO_SNDTIMEO is never restarted (as send(2) and
+ *                   sendfile(2)).
  *  * EPIPE        - the socket is shut down for writing or the peer
  *                   closed (no SIGPIPE is raised).  A TCP or UDP socket
  *                   whose connection ended with an error (the peer's
@@ -469,7 +476,12 @@ struct zcopy_fanout {
  * Context: process context; may sleep for disk reads.
  *
  * Return: 0 when the request was valid: the per-target @error and
- * @bytes_sent say what happened to each socket; otherwise -1 and errno:
+ * @bytes_sent say what happened to each socket.  A call that fails with
+ * EINTR, EIO, EAGAIN or ENOMEM before any target took bytes returns 0
+ * all the same when a socket was refused with its own @error (which may
+ * be its pending error, consumed, see ZCOPY_IOC_SEND's EPIPE): the call's
+ * errno is then in the @error of each target that could have taken bytes.
+ * Otherwise -1 and errno:
  *  * EFAULT - the argument or @targets is not valid (or writable) user
  *             memory; see the common EFAULT note at the top.
  *  * EINVAL - @size is wrong, an unknown flag is set, @cookie is not
@@ -588,7 +600,8 @@ struct zcopy_sendv {
  *                   @sock_fd is not an open descriptor.
  *  * ENOTSOCK, EAFNOSUPPORT, ENOTCONN, EPIPE, EXDEV, EAGAIN, EINTR, EIO,
  *    ENOMEM, ECONNRESET, ETIMEDOUT, ENOBUFS - as for ZCOPY_IOC_SEND.
- *  * EOPNOTSUPP   - the socket is UDP, or not TCP or UNIX stream.
+ *  * EOPNOTSUPP   - the socket is UDP, or not TCP or UNIX stream; a
+ *                   UDP socket's pending error is left for recv(2).
  */
 #define ZCOPY_IOC_SENDV		_IOWR(ZCOPY_IOCTL_MAGIC, 0x04, struct zcopy_sendv)
 
