@@ -3,12 +3,16 @@
  * ZCOPY_IOC_SEND against a receiver that does not read: non-blocking
  * sockets give a partial count, then EAGAIN; a signal during a blocking
  * send gives a partial count, or EINTR when nothing was queued; a
- * non-blocking call looks up only what the socket has room for.  No
- * timing is asserted: only which of the documented outcomes happened.
+ * non-blocking call looks up only what the socket has room for; a
+ * blocking call's send timeout and signals end it as they end
+ * sendfile(2)'s.  No timing is asserted: only which of the documented
+ * outcomes happened.
  */
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -222,6 +226,143 @@ TEST_F_TIMEOUT(block, signal_gives_partial_count_or_eintr, 120)
 				      (unsigned long long)sent);
 	EXPECT_EQ(eintr + 1, zc_fd_counter(self->dev, "errors_eintr"));
 	signal(SIGALRM, SIG_DFL);
+}
+
+/*
+ * A blocking call into a full socket ends as sendfile(2)'s does, the
+ * socket's own rules deciding (sock_intr_errno()): when SO_SNDTIMEO
+ * expires, EAGAIN; on a signal whose handler has SA_RESTART, EINTR if the
+ * socket has a send timeout (a call with one is never restarted) and a
+ * restart if it has none, so that only a later signal without SA_RESTART
+ * ends the call.  Each case runs sendfile(2), then ZCOPY_IOC_SEND and
+ * ZCOPY_IOC_SENDV, on the same full socket, and all must agree.
+ */
+enum wait_case { TIMEOUT_EXPIRES, TIMEOUT_THEN_SIGNAL, NO_TIMEOUT_SIGNALS };
+static const char *const wait_case_name[] = {
+	"SO_SNDTIMEO expires", "SO_SNDTIMEO and an SA_RESTART signal",
+	"no SO_SNDTIMEO, an SA_RESTART signal then another",
+};
+
+static volatile sig_atomic_t restarting_seen, ending_seen;
+
+static void on_restarting(int sig)
+{
+	(void)sig;
+	restarting_seen = 1;
+}
+
+static void on_ending(int sig)
+{
+	(void)sig;
+	ending_seen = 1;
+}
+
+/* Signal @arg (the calling thread) with SIGUSR2 (SA_RESTART), then SIGUSR1. */
+static void *kick(void *arg)
+{
+	pthread_t *target = arg;
+
+	sleep(1);
+	pthread_kill(*target, SIGUSR2);
+	sleep(1);
+	pthread_kill(*target, SIGUSR1);
+	return NULL;
+}
+
+/* Non-blocking sends until the socket stays full; *@pos moves on. */
+static void fill(struct __test_metadata *_metadata, FIXTURE_DATA(block) *self,
+		 uint64_t *pos)
+{
+	uint64_t sent;
+	int full = 0, ret;
+
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, O_NONBLOCK));
+	while (full < 3) {
+		ret = zc_send(self->dev, self->fd, self->tx, *pos, LEN - *pos, 0, &sent);
+		if (ret == -EAGAIN) {
+			full++;
+			usleep(300000);
+			continue;
+		}
+		ASSERT_EQ(0, ret);
+		*pos += sent;
+		ASSERT_GT(LEN, *pos);
+		full = 0;
+	}
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, 0));
+}
+
+struct wait_result { long long ret; int restarted; };
+
+/* One blocking call from *@pos: -errno, or the bytes it queued. */
+static long long blocking_call(FIXTURE_DATA(block) *self, int how, uint64_t pos)
+{
+	uint64_t sent = 0;
+	off_t off = pos;
+	ssize_t n;
+	int ret;
+
+	if (how == 0) {
+		n = sendfile(self->tx, self->fd, &off, LEN - pos);
+		return n < 0 ? -errno : n;
+	}
+	ret = zc_send_by(self->dev, self->fd, self->tx, how == 1 ? ZC_BY_SEND : ZC_BY_SENDV,
+			 pos, LEN - pos, 0, &sent);
+	return ret ? ret : (long long)sent;
+}
+
+TEST_F_TIMEOUT(block, waits_end_as_sendfile, 300)
+{
+	static const char *const how_name[] = { "sendfile", "SEND", "SENDV" };
+	struct sigaction restarting = { .sa_handler = on_restarting, .sa_flags = SA_RESTART };
+	struct sigaction ending = { .sa_handler = on_ending };
+	static const struct wait_result expected[] = {
+		[TIMEOUT_EXPIRES] = { -EAGAIN, 0 },
+		[TIMEOUT_THEN_SIGNAL] = { -EINTR, 0 },
+		[NO_TIMEOUT_SIGNALS] = { -EINTR, 1 },
+	};
+	pthread_t me = pthread_self();
+	uint64_t pos = 0;
+
+	ASSERT_EQ(0, sigaction(SIGUSR2, &restarting, NULL));
+	ASSERT_EQ(0, sigaction(SIGUSR1, &ending, NULL));
+	for (int c = TIMEOUT_EXPIRES; c <= NO_TIMEOUT_SIGNALS; c++) {
+		struct timeval tv = { .tv_usec = c == TIMEOUT_EXPIRES ? 500000 : 0,
+				      .tv_sec = c == TIMEOUT_THEN_SIGNAL ? 30 : 0 };
+
+		ASSERT_EQ(0, setsockopt(self->tx, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+		for (int how = 0; how < 3; how++) {
+			struct wait_result got;
+			pthread_t kicker;
+			int tries = 0;
+
+			do {	/* room freed by a late ACK: those bytes went, again */
+				fill(_metadata, self, &pos);
+				restarting_seen = ending_seen = 0;
+				if (c != TIMEOUT_EXPIRES)
+					ASSERT_EQ(0, pthread_create(&kicker, NULL, kick, &me));
+				got.ret = blocking_call(self, how, pos);
+				got.restarted = restarting_seen && ending_seen;
+				if (c != TIMEOUT_EXPIRES)
+					ASSERT_EQ(0, pthread_join(kicker, NULL));
+				if (got.ret > 0)
+					pos += got.ret;
+			} while (got.ret > 0 && ++tries < 5);
+			EXPECT_EQ(expected[c].ret, got.ret)
+				TH_LOG("%s, %s: %lld (%s)", wait_case_name[c], how_name[how],
+				       got.ret, got.ret < 0 ? strerror(-got.ret) : "bytes");
+			/* With a timeout, the first signal ended the call. */
+			EXPECT_EQ(expected[c].restarted, got.restarted)
+				TH_LOG("%s, %s: restarted %d", wait_case_name[c],
+				       how_name[how], got.restarted);
+		}
+	}
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
+	/* Nothing was lost or doubled: the stream is the file. */
+	ASSERT_EQ(0, setsockopt(self->tx, SOL_SOCKET, SO_SNDTIMEO,
+				&(struct timeval){ 0 }, sizeof(struct timeval)));
+	send_rest(_metadata, self, pos, NULL);
 }
 
 TEST_HARNESS_MAIN

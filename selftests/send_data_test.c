@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ZCOPY_IOC_SEND data integrity and copy accounting over loopback: sizes
- * around page boundaries, unaligned offsets, TCP v4/v6, UDP, UNIX, the
- * end of file, warm and cold 64 MiB sends, a sparse 5 GiB file in one
- * call.  Every received byte is compared with what the file holds, and
+ * around page boundaries, unaligned offsets, TCP v4/v6, UDP (corked
+ * too), UNIX, the end of file, warm and cold 64 MiB sends, a sparse 5 GiB
+ * file in one call.  Every received byte is compared with what the file holds, and
  * a copy where zero-copy was expected fails the test.
  */
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/ip.h>
+#include <netinet/udp.h>
 
 #include "lib.h"
 #include "kselftest_harness.h"
@@ -204,6 +205,50 @@ TEST_F(send, udp6)
 	} else {
 		EXPECT_EQ(3 * ZCOPY_UDP_DATAGRAM_MAX + 1000, copied);
 	}
+}
+
+/*
+ * A socket corked with UDP_CORK ends no datagram: what each call sends
+ * joins the corked one until the cork is removed, as send(2)'s data
+ * does.  Two calls under one cork must arrive as one datagram, the same
+ * as two send(2)s, byte for byte the file's.
+ */
+TEST_F(send, udp4_cork_joins_calls_as_send)
+{
+	static const struct { uint64_t off, len; } part[] = { { 3, 1000 }, { 1003, 2000 } };
+	static unsigned char want[3000], buf[4000];
+	int tx, rx, on = 1, off = 0;
+
+	self->fd = zc_make_file(self->path, MIB);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(sizeof(want), pread(self->fd, want, sizeof(want), 3));
+	ASSERT_EQ(0, zc_udp_pair(AF_INET, &tx, &rx));
+	for (int how = 0; how < 2; how++) {
+		uint64_t sent = 0;
+
+		ASSERT_EQ(0, setsockopt(tx, IPPROTO_UDP, UDP_CORK, &on, sizeof(on)));
+		for (int i = 0; i < 2; i++) {
+			if (how == 0) {	/* send(2), the reference */
+				ASSERT_EQ(part[i].len, send(tx, want + part[i].off - 3,
+							    part[i].len, 0));
+				continue;
+			}
+			ASSERT_EQ(0, zc_send(self->dev, self->fd, tx, part[i].off,
+					     part[i].len, 0, &sent));
+			EXPECT_EQ(part[i].len, sent);
+		}
+		/* Nothing leaves while corked. */
+		EXPECT_EQ(-1, recv(rx, buf, sizeof(buf), MSG_DONTWAIT));
+		ASSERT_EQ(0, setsockopt(tx, IPPROTO_UDP, UDP_CORK, &off, sizeof(off)));
+		EXPECT_EQ(sizeof(want), recv(rx, buf, sizeof(buf), 0))
+			TH_LOG("%s", how ? "zcopy" : "send(2)");
+		EXPECT_EQ(0, memcmp(buf, want, sizeof(want)));
+		EXPECT_EQ(-1, recv(rx, buf, sizeof(buf), MSG_DONTWAIT));
+	}
+	close(tx);
+	close(rx);
+	EXPECT_EQ(sizeof(want), zc_fd_counter(self->dev, "bytes_by_reference"));
+	expect_no_copy(_metadata, self->dev);
 }
 
 /* Warm 64 MiB: every page a hit, every byte by reference, none copied. */
