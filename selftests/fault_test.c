@@ -84,6 +84,20 @@ static int make_me_fail(int on)
 	return -1;
 }
 
+/*
+ * Skip where the kernel lacks fault injection (@missing), unless
+ * ZC_REQUIRE_FAULT_INJECTION=1 makes that a failure.
+ */
+#define REQUIRE_FAULT_INJECTION(missing, why) do {				\
+	if (missing) {								\
+		const char *req = getenv("ZC_REQUIRE_FAULT_INJECTION");	\
+										\
+		ASSERT_FALSE(req && !strcmp(req, "1"))				\
+			TH_LOG("fault injection is required here but missing");	\
+		SKIP(return, why);						\
+	}									\
+} while (0)
+
 static int documented(int err)
 {
 	static const int ok[] = { ENOMEM, EAGAIN, EINTR, EIO, ENOBUFS, EFAULT,
@@ -114,15 +128,10 @@ FIXTURE_SETUP(fault)
 {
 	struct timeval tv = { .tv_sec = 2 };
 
-	if (access(DBG "failslab/probability", W_OK) ||
-	    access(DBG "fail_page_alloc/probability", W_OK) ||
-	    access("/proc/thread-self/make-it-fail", W_OK)) {
-		const char *req = getenv("ZC_REQUIRE_FAULT_INJECTION");
-
-		ASSERT_FALSE(req && !strcmp(req, "1"))
-			TH_LOG("fault injection is required here but missing");
-		SKIP(return, "kernel without failslab/fail_page_alloc debugfs");
-	}
+	REQUIRE_FAULT_INJECTION(access(DBG "failslab/probability", W_OK) ||
+				access(DBG "fail_page_alloc/probability", W_OK) ||
+				access("/proc/thread-self/make-it-fail", W_OK),
+				"kernel without failslab/fail_page_alloc debugfs");
 	self->dev = open(ZC_DEV, O_RDWR);
 	ASSERT_LE(0, self->dev);
 	snprintf(self->path, sizeof(self->path), ZC_SCRATCH "/fault.%d", getpid());
@@ -243,15 +252,10 @@ FIXTURE_VARIANT_ADD(once, sendv) { .mode = ZC_BY_SENDV };
 
 FIXTURE_SETUP(once)
 {
-	if (access(DBG "failslab/ignore-gfp-wait", W_OK) ||
-	    access(DBG "fail_page_alloc/ignore-gfp-wait", W_OK) ||
-	    access("/proc/thread-self/fail-nth", W_OK)) {
-		const char *req = getenv("ZC_REQUIRE_FAULT_INJECTION");
-
-		ASSERT_FALSE(req && !strcmp(req, "1"))
-			TH_LOG("fault injection is required here but missing");
-		SKIP(return, "kernel without fail-nth or failslab/fail_page_alloc debugfs");
-	}
+	REQUIRE_FAULT_INJECTION(access(DBG "failslab/ignore-gfp-wait", W_OK) ||
+				access(DBG "fail_page_alloc/ignore-gfp-wait", W_OK) ||
+				access("/proc/thread-self/fail-nth", W_OK),
+				"kernel without fail-nth or failslab/fail_page_alloc debugfs");
 	/* Only fail-nth injects: no random failures, no stack traces. */
 	ASSERT_EQ(0, put(DBG "failslab/probability", "0"));
 	ASSERT_EQ(0, put(DBG "fail_page_alloc/probability", "0"));
