@@ -30,12 +30,12 @@ counter() { sed -n "s/^$1 //p" $counters; }
 # NGINX_WHOLE_SPARSE=1: also download the whole sparse file, by curl on
 # the client's side (the wire's peer when there is one); =lo: by curl in
 # nginx's own namespace, over loopback.  make check does the first on
-# every release kernel, the second on a debug kernel on request
-# (ZCOPY_CHECK_WHOLE_SPARSE=all; not by default, for time): its e1000e
-# wire carries 5 to 7 MiB/s whether nginx sends by zcopy or by its own
-# sendfile (256 MiB of holes in 34 to 50 s either way, MTU 9000), so the
-# whole file would take 6 minutes or more; over its loopback, 256 MiB
-# take 10 to 14 s.
+# the newest release kernel, the second on the other release kernels
+# and, on request (ZCOPY_CHECK_WHOLE_SPARSE=all), on a debug kernel,
+# whose e1000e wire carries 5 to 7 MiB/s whether nginx sends by zcopy or
+# by its own sendfile (256 MiB of holes in 34 to 50 s either way, MTU
+# 9000), so the whole file would take 6 minutes or more; over its
+# loopback, 256 MiB take 10 to 14 s.
 whole=${NGINX_WHOLE_SPARSE:-0}
 case $whole in
 0) wtests=0 ;;
