@@ -172,6 +172,29 @@ TEST_F_TIMEOUT(block, nonblocking_looks_up_what_fits, 300)
 	       lookups(self->dev) - before);
 }
 
+/* Non-blocking sends until the socket stays full; *@pos moves on. */
+static void fill(struct __test_metadata *_metadata, FIXTURE_DATA(block) *self,
+		 uint64_t *pos)
+{
+	uint64_t sent = 0;
+	int full = 0, ret;
+
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, O_NONBLOCK));
+	while (full < 3) {
+		ret = zc_send(self->dev, self->fd, self->tx, *pos, LEN - *pos, 0, &sent);
+		if (ret == -EAGAIN) {
+			full++;
+			usleep(300000);
+			continue;
+		}
+		ASSERT_EQ(0, ret);
+		*pos += sent;
+		ASSERT_GT(LEN, *pos);
+		full = 0;
+	}
+	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, 0));
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -205,20 +228,7 @@ TEST_F_TIMEOUT(block, signal_gives_partial_count_or_eintr, 120)
 	 * again after late ACKs had time to free space), so the blocking
 	 * send below can queue nothing before the signal.
 	 */
-	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, O_NONBLOCK));
-	for (ret = 0; ret < 3; ) {
-		int r = zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent);
-
-		if (r == -EAGAIN) {
-			ret++;
-			usleep(300000);
-			continue;
-		}
-		ASSERT_EQ(0, r);
-		pos += sent;
-		ret = 0;
-	}
-	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, 0));
+	fill(_metadata, self, &pos);
 	eintr = zc_fd_counter(self->dev, "errors_eintr");
 	arm_alarm();
 	ret = zc_send(self->dev, self->fd, self->tx, pos, LEN - pos, 0, &sent);
@@ -274,29 +284,6 @@ static void *kick(void *arg)
 		pthread_kill(k->target, SIGUSR1);
 	}
 	return NULL;
-}
-
-/* Non-blocking sends until the socket stays full; *@pos moves on. */
-static void fill(struct __test_metadata *_metadata, FIXTURE_DATA(block) *self,
-		 uint64_t *pos)
-{
-	uint64_t sent = 0;
-	int full = 0, ret;
-
-	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, O_NONBLOCK));
-	while (full < 3) {
-		ret = zc_send(self->dev, self->fd, self->tx, *pos, LEN - *pos, 0, &sent);
-		if (ret == -EAGAIN) {
-			full++;
-			usleep(300000);
-			continue;
-		}
-		ASSERT_EQ(0, ret);
-		*pos += sent;
-		ASSERT_GT(LEN, *pos);
-		full = 0;
-	}
-	ASSERT_EQ(0, fcntl(self->tx, F_SETFL, 0));
 }
 
 struct wait_result { long long ret; int restarted; };
